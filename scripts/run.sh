@@ -14,9 +14,9 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
 fi
 if [ ! -f packages/db/src/generated/prisma/client.ts ] || [ prisma/schema.prisma -nt packages/db/src/generated/prisma/client.ts ]; then
   echo "setup: generating the Prisma client"
-  pnpm -s db:generate >/dev/null
+  pnpm db:generate >/dev/null
 fi
 [ -f .env ] || cp .env.example .env
 cmd=${1:-test}
 shift || true
-exec pnpm -s "$cmd" "$@"
+exec pnpm "$cmd" "$@"

@@ -1,2 +1,4 @@
 export * from './client';
 export * from './migrate';
+export * from './secrets';
+export * from './profile-context';

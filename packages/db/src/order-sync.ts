@@ -1,0 +1,164 @@
+import type { PrismaClient } from './client';
+import type { OrderSync, Prisma } from './generated/prisma/client';
+import type { OrderSyncStatus } from './generated/prisma/enums';
+
+/** The Plenty ids an export records, one column each (the order synchronisation tab). */
+export type PlentyIds = Partial<
+  Pick<
+    OrderSync,
+    | 'plentyOrderId'
+    | 'plentyStatusId'
+    | 'plentyStatusName'
+    | 'plentyReferrerId'
+    | 'plentyContactId'
+    | 'plentyBillingAddressId'
+    | 'plentyShippingAddressId'
+    | 'plentyPaymentId'
+    | 'plentyPaymentMethodId'
+    | 'plentyPaymentStatusId'
+    | 'plentyPaymentOrderAssignmentId'
+    | 'plentyPaymentContactAssignmentId'
+  >
+>;
+
+export interface OrderSummary {
+  magentoOrderId: number;
+  incrementId: string;
+  customerId: number | null;
+  storeId: number | null;
+  magentoStatus: string | null;
+  magentoUpdatedAt: Date | null;
+}
+
+export type ClaimResult =
+  | { claimed: true; row: OrderSync }
+  | { claimed: false; reason: 'missing' | 'settled' | 'held'; row: OrderSync | null };
+
+export interface HistoryEntry {
+  status: OrderSyncStatus;
+  action: string;
+  message: string;
+  plentyOrderId?: number | null;
+  request?: unknown;
+  response?: unknown;
+}
+
+/** Repository of the sync log: OrderSync rows and their history. */
+export class OrderSyncRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findMany(profileId: number, magentoOrderIds: number[]): Promise<OrderSync[]> {
+    if (magentoOrderIds.length === 0) return Promise.resolve([]);
+    return this.prisma.orderSync.findMany({ where: { profileId, magentoOrderId: { in: magentoOrderIds } } });
+  }
+
+  find(profileId: number, magentoOrderId: number): Promise<OrderSync | null> {
+    return this.prisma.orderSync.findUnique({ where: { profileId_magentoOrderId: { profileId, magentoOrderId } } });
+  }
+
+  /** Creates or refreshes the row of a collected order and sets its status; returns the row. */
+  async upsert(profileId: number, order: OrderSummary, status: OrderSyncStatus, message: string | null): Promise<OrderSync> {
+    const data = {
+      incrementId: order.incrementId,
+      customerId: order.customerId,
+      storeId: order.storeId,
+      magentoStatus: order.magentoStatus,
+      magentoUpdatedAt: order.magentoUpdatedAt,
+      status,
+      message,
+    };
+    return this.prisma.orderSync.upsert({
+      where: { profileId_magentoOrderId: { profileId, magentoOrderId: order.magentoOrderId } },
+      create: { profileId, magentoOrderId: order.magentoOrderId, ...data },
+      update: data,
+    });
+  }
+
+  /**
+   * Claims a row for one export attempt. Only one job may hold a row: the holder is the BullMQ
+   * job id, and a lease covers a holder that died (its job is re-delivered with the same id,
+   * which may take the row over at once; another job waits for the lease to expire).
+   */
+  async claim(profileId: number, magentoOrderId: number, holder: string, leaseMs: number, settled: OrderSyncStatus[]): Promise<ClaimResult> {
+    const rows = await this.prisma.$queryRaw<OrderSync[]>`
+      UPDATE "OrderSync"
+         SET "status" = 'processing'::"OrderSyncStatus",
+             "claimedBy" = ${holder},
+             "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000}),
+             "attempts" = "attempts" + 1,
+             "updatedAt" = now()
+       WHERE "profileId" = ${profileId} AND "magentoOrderId" = ${magentoOrderId}
+         AND NOT ("status"::text = ANY(${settled}::text[]))
+         AND ("claimedBy" IS NULL OR "claimedBy" = ${holder} OR "claimedUntil" < now())
+      RETURNING *`;
+    if (rows[0]) return { claimed: true, row: rows[0] };
+    const row = await this.find(profileId, magentoOrderId);
+    if (!row) return { claimed: false, reason: 'missing', row: null };
+    return { claimed: false, reason: settled.includes(row.status) ? 'settled' : 'held', row };
+  }
+
+  /** Extends the lease while an export runs (called between steps). */
+  async renew(id: number, holder: string, leaseMs: number): Promise<boolean> {
+    const n = await this.prisma.$executeRaw`
+      UPDATE "OrderSync" SET "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000})
+       WHERE "id" = ${id} AND "claimedBy" = ${holder}`;
+    return n === 1;
+  }
+
+  /** Marks a step as sent before its create call: a retry that finds it sent without an id looks it up. */
+  async markSent(id: number, step: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE "OrderSync" SET "sentSteps" = array_append(coalesce("sentSteps", ARRAY[]::text[]), ${step}), "updatedAt" = now()
+       WHERE "id" = ${id} AND NOT (${step} = ANY(coalesce("sentSteps", ARRAY[]::text[])))`;
+  }
+
+  /** Records Plenty ids the moment Plenty returns them. */
+  recordIds(id: number, ids: PlentyIds): Promise<OrderSync> {
+    return this.prisma.orderSync.update({ where: { id }, data: ids });
+  }
+
+  /** Ends an attempt: releases the claim and writes the status, the message and a history row. */
+  async finish(row: OrderSync, status: OrderSyncStatus, message: string, history: Omit<HistoryEntry, 'status' | 'message'>): Promise<OrderSync> {
+    const [updated] = await this.prisma.$transaction([
+      this.prisma.orderSync.update({
+        where: { id: row.id },
+        data: {
+          status,
+          message,
+          claimedBy: null,
+          claimedUntil: null,
+          processedAt: status === 'pending' || status === 'processing' ? undefined : new Date(),
+        },
+      }),
+      this.prisma.orderSyncHistory.create({ data: this.historyData(row, { ...history, status, message }) }),
+    ]);
+    return updated;
+  }
+
+  /** Releases a claim without settling (the job will run again). */
+  async release(row: OrderSync, message: string): Promise<void> {
+    await this.prisma.orderSync.update({ where: { id: row.id }, data: { claimedBy: null, claimedUntil: null, message } });
+  }
+
+  async addHistory(row: Pick<OrderSync, 'id' | 'profileId' | 'magentoOrderId' | 'plentyOrderId'>, entry: HistoryEntry): Promise<void> {
+    await this.prisma.orderSyncHistory.create({ data: this.historyData(row, entry) });
+  }
+
+  private historyData(
+    row: Pick<OrderSync, 'id' | 'profileId' | 'magentoOrderId' | 'plentyOrderId'>,
+    entry: HistoryEntry,
+  ): Prisma.OrderSyncHistoryUncheckedCreateInput {
+    return {
+      orderSyncId: row.id,
+      profileId: row.profileId,
+      magentoOrderId: row.magentoOrderId,
+      plentyOrderId: entry.plentyOrderId ?? row.plentyOrderId,
+      status: entry.status,
+      direction: 'export',
+      action: entry.action,
+      message: entry.message,
+      request: entry.request === undefined ? undefined : (entry.request as Prisma.InputJsonValue),
+      response: entry.response === undefined ? undefined : (entry.response as Prisma.InputJsonValue),
+    };
+  }
+}

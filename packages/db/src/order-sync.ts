@@ -140,6 +140,14 @@ export class OrderSyncRepository {
     await this.prisma.orderSync.update({ where: { id: row.id }, data: { claimedBy: null, claimedUntil: null, message } });
   }
 
+  /** A job that will not run again left the row unsettled: mark it failed so an admin sees it. */
+  async abandon(profileId: number, magentoOrderId: number, message: string): Promise<boolean> {
+    const row = await this.find(profileId, magentoOrderId);
+    if (!row || (row.status !== 'pending' && row.status !== 'processing')) return false;
+    await this.finish(row, 'failed', message, { action: 'export' });
+    return true;
+  }
+
   async addHistory(row: Pick<OrderSync, 'id' | 'profileId' | 'magentoOrderId' | 'plentyOrderId'>, entry: HistoryEntry): Promise<void> {
     await this.prisma.orderSyncHistory.create({ data: this.historyData(row, entry) });
   }

@@ -8,3 +8,4 @@ export function createMetricsRegistry(service: string): client.Registry {
   return registry;
 }
 export { client as prom };
+export type { Registry } from 'prom-client';

@@ -1,0 +1,104 @@
+import type { MagentoOrder } from '@mpc/core';
+
+/** Magento searchCriteria, as the Magento client serialises it. */
+export interface SearchFilter {
+  field: string;
+  value?: string;
+  conditionType?: 'eq' | 'neq' | 'in' | 'nin' | 'gt' | 'gteq' | 'lt' | 'lteq' | 'from' | 'to' | 'like' | 'null' | 'notnull';
+}
+export interface SearchCriteria {
+  filterGroups: { filters: SearchFilter[] }[];
+  sortOrders?: { field: string; direction: 'ASC' | 'DESC' }[];
+  pageSize: number;
+  currentPage: number;
+}
+export interface OrderSource {
+  searchOrders(criteria: SearchCriteria): Promise<{ items: MagentoOrder[]; total_count: number }>;
+}
+
+/** Magento's timestamp format (UTC): "2024-05-01 10:15:00". */
+export function toMagentoTime(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+export function fromMagentoTime(s: string | null | undefined): Date | null {
+  if (!s) return null;
+  const d = new Date(`${s.replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+type FilterGroups = SearchFilter[][];
+
+/**
+ * Pages orders by keyset instead of page numbers: each request asks for the orders after the
+ * last one seen, sorted by the keyset fields. Orders that change while we page move to the end
+ * instead of shifting the pages under us, and Magento's "a page past the end returns the last
+ * page again" never applies because every request reads page 1. `total_count` ends the loop.
+ */
+async function* pageByKeyset(
+  source: OrderSource,
+  opts: {
+    sortFields: string[];
+    /** filters of the first request (besides baseFilters) */
+    start: FilterGroups;
+    /** filters that select the orders after `last` */
+    after: (last: MagentoOrder) => FilterGroups;
+    baseFilters: FilterGroups;
+    pageSize: number;
+    onRequest?: () => void;
+  },
+): AsyncGenerator<MagentoOrder[]> {
+  let position = opts.start;
+  for (;;) {
+    opts.onRequest?.();
+    const page = await source.searchOrders({
+      filterGroups: [...opts.baseFilters, ...position].map((filters) => ({ filters })),
+      sortOrders: opts.sortFields.map((field) => ({ field, direction: 'ASC' as const })),
+      pageSize: opts.pageSize,
+      currentPage: 1,
+    });
+    if (page.items.length === 0) return;
+    yield page.items;
+    if (page.items.length >= page.total_count || page.items.length < opts.pageSize) return;
+    position = opts.after(page.items[page.items.length - 1]!);
+  }
+}
+
+/**
+ * Orders updated at or after `from`, oldest first. (updated_at, entity_id) > (T, id) is written
+ * in Magento's filter algebra (OR inside a group, AND across groups) as
+ * updated_at >= T AND (updated_at > T OR entity_id > id).
+ */
+export function pageByUpdatedAt(
+  source: OrderSource,
+  opts: { from: string | null; baseFilters: FilterGroups; pageSize: number; onRequest?: () => void },
+): AsyncGenerator<MagentoOrder[]> {
+  return pageByKeyset(source, {
+    ...opts,
+    sortFields: ['updated_at', 'entity_id'],
+    start: opts.from ? [[{ field: 'updated_at', value: opts.from, conditionType: 'gteq' }]] : [],
+    after: (last) => {
+      const t = last.updated_at ?? '';
+      return [
+        [{ field: 'updated_at', value: t, conditionType: 'gteq' }],
+        [
+          { field: 'updated_at', value: t, conditionType: 'gt' },
+          { field: 'entity_id', value: String(last.entity_id), conditionType: 'gt' },
+        ],
+      ];
+    },
+  });
+}
+
+/** Every order by entity id, for `replace` mode's full scan. */
+export function pageByEntityId(
+  source: OrderSource,
+  opts: { baseFilters: FilterGroups; pageSize: number; onRequest?: () => void },
+): AsyncGenerator<MagentoOrder[]> {
+  const afterId = (id: number): FilterGroups => [[{ field: 'entity_id', value: String(id), conditionType: 'gt' }]];
+  return pageByKeyset(source, {
+    ...opts,
+    sortFields: ['entity_id'],
+    start: afterId(0),
+    after: (last) => afterId(last.entity_id),
+  });
+}

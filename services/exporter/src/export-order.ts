@@ -1,0 +1,394 @@
+import { buildExportPlan, type ExportPlan, type MagentoOrder, mapOrderStatus, requiredSkus } from '@mpc/core';
+import {
+  loadProfileContext,
+  type OrderSync,
+  type OrderSyncRepository,
+  type PlentyIds,
+  type PrismaClient,
+  type ProfileContext,
+  type SecretBox,
+  settingsForStore,
+} from '@mpc/db';
+import { isTruthyFlag, listSchema, type PlentyClient, type PlentyPayment, paymentSchema } from '@mpc/plenty';
+import type { ExportJob } from '@mpc/queue';
+import type { Logger } from '@mpc/runtime';
+import { type CallCount, countCalls, newCallCount } from './call-counter';
+import { classifyError, SkipError } from './errors';
+import type { PlentySystem, PlentySystems } from './plenty-systems';
+
+export interface MagentoOrderReader {
+  getOrder(id: number): Promise<MagentoOrder>;
+}
+
+export interface ExportDeps {
+  prisma: PrismaClient;
+  secrets: SecretBox;
+  orderSyncs: OrderSyncRepository;
+  plenty: PlentySystems;
+  magento: (ctx: ProfileContext) => MagentoOrderReader;
+  logger: Logger;
+  /** how long a claim holds a row before another job may take it over */
+  leaseMs?: number;
+  /** profile contexts are cached this long (a settings change applies to the next export after it) */
+  contextTtlMs?: number;
+}
+
+export interface AttemptInfo {
+  /** the BullMQ job id: the claim holder, so a re-delivered job takes its own row over */
+  jobId: string;
+  /** attempts made before this one */
+  attemptsMade: number;
+  maxAttempts: number;
+}
+
+export type ExportOutcome =
+  | { outcome: 'complete' | 'updated' | 'skipped' | 'failed' | 'noop'; message: string; calls: CallCount }
+  /** try again later: `delayMs` set → wait without using an attempt (rate limit, open breaker, row held) */
+  | { outcome: 'retry'; message: string; delayMs?: number; calls: CallCount };
+
+/** Order property 10 (order reference): finds a payment that has no transaction id after a crash. */
+const ORDER_REFERENCE_PROPERTY = 10;
+const SETTLED_FOR_EXPORT = ['complete', 'updated'] as const;
+
+const contextCache = new Map<number, { at: number; ctx: Promise<ProfileContext> }>();
+
+async function profileContext(deps: ExportDeps, profileId: number): Promise<ProfileContext> {
+  const ttl = deps.contextTtlMs ?? 5000;
+  const hit = contextCache.get(profileId);
+  if (hit && Date.now() - hit.at < ttl) return hit.ctx;
+  const ctx = loadProfileContext(deps.prisma, deps.secrets, profileId);
+  contextCache.set(profileId, { at: Date.now(), ctx });
+  ctx.catch(() => contextCache.delete(profileId));
+  return ctx;
+}
+
+/**
+ * Exports one order as a resumable step machine (DESIGN.md): claim; contact; billing and
+ * delivery address; order; payment; payment ↔ order and payment ↔ contact relations; complete.
+ * Every Plenty id is written to the OrderSync row the moment Plenty returns it, and a step is
+ * marked `sent` before its create call, so a retry resumes at the first step without an id and
+ * looks up (instead of creating again) only what an interrupted attempt may have created.
+ */
+export async function exportOrder(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo): Promise<ExportOutcome> {
+  const calls = newCallCount();
+  return countCalls(calls, () => run(deps, job, attempt, calls));
+}
+
+async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls: CallCount): Promise<ExportOutcome> {
+  const { profileId, magentoOrderId } = job;
+  const log = deps.logger.child({ profileId, orderId: magentoOrderId, jobId: attempt.jobId });
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const settled = job.action === 'status' ? [] : [...SETTLED_FOR_EXPORT];
+  const claim = await deps.orderSyncs.claim(profileId, magentoOrderId, attempt.jobId, leaseMs, settled);
+  if (!claim.claimed) {
+    if (claim.reason === 'held') {
+      const wait = Math.max(1000, (claim.row?.claimedUntil?.getTime() ?? Date.now()) - Date.now() + 500);
+      return { outcome: 'retry', message: 'another job is exporting this order', delayMs: wait, calls };
+    }
+    // a duplicate delivery of an order that is already settled, or a row deleted meanwhile
+    return { outcome: 'noop', message: claim.reason === 'settled' ? 'already exported' : 'no sync row', calls };
+  }
+  let row = claim.row;
+  let ctx: ProfileContext | undefined;
+  try {
+    ctx = await profileContext(deps, profileId);
+    const order = await deps.magento(ctx).getOrder(magentoOrderId);
+    const settings = settingsForStore(ctx, order.store_id).settings;
+    if (!ctx.lookups) throw new SkipError('lookups have not been collected for this profile: collect them (POST /profiles/{id}/lookups)');
+    const system = deps.plenty.get(ctx.plenty);
+
+    if (job.action === 'status') {
+      return await updateStatus(deps, system, row, order, ctx, settings, calls, log);
+    }
+
+    const variations = await resolveVariations(system, requiredSkus(order));
+    const mapped = buildExportPlan({ order, settings, lookups: ctx.lookups, variations });
+    if (!mapped.ok) throw new SkipError(mapped.reason);
+    const plan = mapped.plan;
+    for (const warning of plan.warnings) await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'map', message: warning });
+
+    const steps = new StepRunner(deps, attempt.jobId, leaseMs, settings.export.logResponse, () => row, (r) => (row = r));
+
+    // 2. contact: stored id, else cached or found by e-mail, else create (guest: none)
+    let contactId: number | null = null;
+    if (plan.contact) {
+      const contact = plan.contact;
+      const email = plan.email ?? '';
+      contactId = await steps.run('contact', 'plentyContactId', {
+        find: async () => {
+          const cached = await system.cache.get('contact', [email.toLowerCase(), plan.plentyId]);
+          if (cached) return cached;
+          const found = email ? await system.call((c) => c.findContactByEmail(email, plan.plentyId)) : null;
+          return found?.id ?? null;
+        },
+        findBeforeCreate: true,
+        create: async () => {
+          const created = await system.call((c) => c.createContact(contact));
+          return { id: created.id, request: contact, response: created };
+        },
+        after: (id) => system.cache.set('contact', [email.toLowerCase(), plan.plentyId], id),
+      });
+    }
+
+    // 3./4. addresses: one id when delivery = billing; contact addresses are cached per contact
+    const addressStep = (which: 'billing' | 'delivery', payload: ExportPlan['billingAddress'], typeId: 1 | 2) => {
+      const cacheKey = [contactId, typeId, payload];
+      return steps.run(which, which === 'billing' ? 'plentyBillingAddressId' : 'plentyShippingAddressId', {
+        find: async () => (contactId ? system.cache.get('address', cacheKey) : null),
+        findBeforeCreate: true,
+        create: async () => {
+          const created = await system.call((c) =>
+            contactId ? c.createContactAddress(contactId, typeId, payload) : c.createAddress(payload),
+          );
+          return { id: created.id, request: payload, response: created };
+        },
+        after: (id) => (contactId ? system.cache.set('address', cacheKey, id) : Promise.resolve()),
+      });
+    };
+    const billingId = await addressStep('billing', plan.billingAddress, 1);
+    const deliveryId = plan.deliveryAddress ? await addressStep('delivery', plan.deliveryAddress, 2) : billingId;
+    if (!plan.deliveryAddress && row.plentyShippingAddressId !== billingId) {
+      row = await deps.orderSyncs.recordIds(row.id, { plentyShippingAddressId: billingId });
+    }
+
+    // 5. order: stored id, else (after an interrupted create) found by external order id + plentyId
+    const orderBody = {
+      ...plan.order,
+      addressRelations: [
+        { typeId: 1, addressId: billingId },
+        { typeId: 2, addressId: deliveryId },
+      ],
+      relations: contactId ? [{ referenceType: 'contact' as const, referenceId: contactId, relation: 'receiver' as const }] : [],
+    };
+    const plentyOrderId = await steps.run('order', 'plentyOrderId', {
+      find: async () => {
+        const found = await system.call((c) => c.findOrdersByExternalId(plan.incrementId, plan.plentyId));
+        return found[0]?.id ?? null;
+      },
+      create: async () => {
+        const created = await system.call((c) => c.createOrder(orderBody));
+        return { id: created.id, request: orderBody, response: created };
+      },
+    });
+
+    // 6.–8. payment and its relations
+    if (plan.payment) {
+      const payment = plan.payment;
+      const reference = payment.transactionId
+        ? { typeId: 1, value: payment.transactionId }
+        : { typeId: ORDER_REFERENCE_PROPERTY, value: plan.incrementId };
+      const payload = {
+        ...payment.payload,
+        properties: payment.payload.properties.some((p) => p.typeId === reference.typeId)
+          ? payment.payload.properties
+          : [...payment.payload.properties, reference],
+      };
+      const paymentId = await steps.run('payment', 'plentyPaymentId', {
+        find: async () => {
+          const found = await system.call((c) => findPaymentsByProperty(c, reference.typeId, reference.value));
+          return found.find((p) => p.mopId == null || p.mopId === payment.mopId)?.id ?? null;
+        },
+        create: async () => {
+          const created = await system.call((c) => c.createPayment(payload));
+          return { id: created.id, request: payload, response: created };
+        },
+      });
+      // relations are assignments (a payment has one order and one contact): re-sending one is harmless
+      await steps.run('payment-order', 'plentyPaymentOrderAssignmentId', {
+        create: async () => {
+          const rel = await system.call((c) => c.createPaymentOrderRelation(paymentId, plentyOrderId));
+          return { id: rel.id ?? paymentId, response: rel };
+        },
+      });
+      if (contactId) {
+        await steps.run('payment-contact', 'plentyPaymentContactAssignmentId', {
+          create: async () => {
+            const rel = await system.call((c) => c.createPaymentContactRelation(paymentId, contactId!));
+            return { id: rel.id ?? paymentId, response: rel };
+          },
+        });
+      }
+    }
+
+    // 9. complete
+    const statusName = ctx.lookups.plenty.orderStatuses.find((s) => s.id === plan.statusId)?.name ?? null;
+    row = await deps.orderSyncs.recordIds(row.id, {
+      plentyStatusId: plan.statusId,
+      plentyStatusName: statusName,
+      plentyReferrerId: plan.referrerId,
+      plentyPaymentMethodId: plan.payment?.mopId ?? null,
+      plentyPaymentStatusId: plan.payment?.payload.status ?? null,
+    });
+    const message = `exported as Plenty order ${plentyOrderId} (${calls.writes} writes, ${calls.reads} reads)`;
+    await deps.orderSyncs.finish(row, 'complete', message, { action: 'complete', plentyOrderId });
+    log.info('order exported', { plentyOrderId, writes: calls.writes, reads: calls.reads });
+    return { outcome: 'complete', message, calls };
+  } catch (err) {
+    return settle(deps, row, err, attempt, calls, log);
+  }
+}
+
+/** Append mode: an exported order whose Magento status changed gets the mapped status in Plenty. */
+async function updateStatus(
+  deps: ExportDeps,
+  system: PlentySystem,
+  row: OrderSync,
+  order: MagentoOrder,
+  ctx: ProfileContext,
+  settings: ReturnType<typeof settingsForStore>['settings'],
+  calls: CallCount,
+  log: Logger,
+): Promise<ExportOutcome> {
+  if (!row.plentyOrderId) {
+    await deps.orderSyncs.release(row, 'status change noted before the order was exported');
+    return { outcome: 'noop', message: 'order not exported yet', calls };
+  }
+  const statusId = mapOrderStatus(order.status ?? '', settings);
+  if (statusId == null) throw new SkipError(`Magento status "${order.status}" is not mapped: add it to the status mapping`);
+  const plentyOrderId = row.plentyOrderId;
+  if (row.plentyStatusId !== statusId) await system.call((c) => c.updateOrderStatus(plentyOrderId, statusId));
+  const statusName = ctx.lookups?.plenty.orderStatuses.find((s) => s.id === statusId)?.name ?? null;
+  const updated = await deps.prisma.orderSync.update({
+    where: { id: row.id },
+    data: { plentyStatusId: statusId, plentyStatusName: statusName, magentoStatus: order.status ?? null },
+  });
+  const message = `Plenty status set to ${statusId}${statusName ? ` (${statusName})` : ''} after Magento status changed to ${order.status}`;
+  await deps.orderSyncs.finish(updated, 'updated', message, { action: 'status', plentyOrderId });
+  log.info('order status updated', { plentyOrderId, statusId });
+  return { outcome: 'updated', message, calls };
+}
+
+/** Ends an attempt that threw: skipped, failed, or back to the queue. */
+async function settle(
+  deps: ExportDeps,
+  row: OrderSync,
+  err: unknown,
+  attempt: AttemptInfo,
+  calls: CallCount,
+  log: Logger,
+): Promise<ExportOutcome> {
+  const c = classifyError(err);
+  if (c.kind === 'skip' || c.kind === 'fail') {
+    const status = c.kind === 'skip' ? 'skipped' : 'failed';
+    await deps.orderSyncs.finish(row, status, c.message, { action: 'export', response: c.details });
+    log.warn(`order ${status}`, { reason: c.message });
+    return { outcome: status, message: c.message, calls };
+  }
+  if (c.kind === 'wait') {
+    await deps.orderSyncs.release(row, `waiting: ${c.message}`);
+    return { outcome: 'retry', message: c.message, delayMs: c.delayMs, calls };
+  }
+  // transient: retried with backoff until the attempts are used up
+  if (attempt.attemptsMade + 1 >= attempt.maxAttempts) {
+    const message = `gave up after ${attempt.maxAttempts} attempts: ${c.message}`;
+    await deps.orderSyncs.finish(row, 'failed', message, { action: 'export' });
+    log.error('order failed', { reason: c.message });
+    return { outcome: 'failed', message, calls };
+  }
+  await deps.orderSyncs.release(row, `attempt ${attempt.attemptsMade + 1} failed, retrying: ${c.message}`);
+  await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'retry', message: c.message });
+  log.warn('export attempt failed, will retry', { reason: c.message });
+  return { outcome: 'retry', message: c.message, calls };
+}
+
+/** SKU → variation id through the shared cache; only SKUs not cached cost Plenty reads. */
+async function resolveVariations(system: PlentySystem, skus: string[]): Promise<Map<string, number>> {
+  const distinct = [...new Set(skus)];
+  const cached = await system.cache.getMany('sku', distinct);
+  const result = new Map<string, number>();
+  const missing: string[] = [];
+  distinct.forEach((sku, i) => {
+    const id = cached[i];
+    if (id != null) result.set(sku, id);
+    else missing.push(sku);
+  });
+  if (missing.length) {
+    const found = await system.call((c) => c.findVariationIdsBySku(missing));
+    for (const [sku, id] of found) {
+      result.set(sku, id);
+      await system.cache.set('sku', sku, id);
+    }
+  }
+  return result;
+}
+
+async function findPaymentsByProperty(client: PlentyClient, typeId: number, value: string): Promise<PlentyPayment[]> {
+  if (typeId === 1) return client.findPaymentsByTransactionId(value);
+  const data = await client.request({
+    method: 'GET',
+    route: '/rest/payments/property/{propertyTypeId}/{propertyValue}',
+    path: `/rest/payments/property/${typeId}/${encodeURIComponent(value)}`,
+    schema: listSchema(paymentSchema),
+  });
+  return (Array.isArray(data) ? data : data.entries).filter((p) => !isTruthyFlag(p.deleted));
+}
+
+type IdField = keyof Pick<
+  PlentyIds,
+  | 'plentyContactId'
+  | 'plentyBillingAddressId'
+  | 'plentyShippingAddressId'
+  | 'plentyOrderId'
+  | 'plentyPaymentId'
+  | 'plentyPaymentOrderAssignmentId'
+  | 'plentyPaymentContactAssignmentId'
+>;
+
+interface StepSpec {
+  /** looks up what an interrupted attempt may have created (or, with findBeforeCreate, what exists) */
+  find?: () => Promise<number | null>;
+  /** look up before every create, not only after an interrupted one (contacts: reuse customers) */
+  findBeforeCreate?: boolean;
+  create: () => Promise<{ id: number; request?: unknown; response?: unknown }>;
+  after?: (id: number) => Promise<void>;
+}
+
+class StepRunner {
+  constructor(
+    private readonly deps: ExportDeps,
+    private readonly holder: string,
+    private readonly leaseMs: number,
+    /** store request/response bodies on history rows (the profile's logResponse) */
+    private readonly logBodies: boolean,
+    private readonly row: () => OrderSync,
+    private readonly setRow: (row: OrderSync) => void,
+  ) {}
+
+  async run(name: string, field: IdField, spec: StepSpec): Promise<number> {
+    const row = this.row();
+    const stored = row[field];
+    if (stored) return stored;
+    await this.deps.orderSyncs.renew(row.id, this.holder, this.leaseMs);
+    const interrupted = row.sentSteps.includes(name);
+    if (spec.find && (interrupted || spec.findBeforeCreate)) {
+      const found = await spec.find();
+      if (found) {
+        await this.record(name, field, found, interrupted ? `found ${name} ${found} created by an interrupted attempt` : `reusing ${name} ${found}`);
+        await spec.after?.(found);
+        return found;
+      }
+    }
+    await this.deps.orderSyncs.markSent(row.id, name);
+    const created = await spec.create();
+    await this.record(name, field, created.id, `created ${name} ${created.id}`, created);
+    await spec.after?.(created.id);
+    return created.id;
+  }
+
+  private async record(name: string, field: IdField, id: number, message: string, bodies?: { request?: unknown; response?: unknown }) {
+    const updated = await this.deps.orderSyncs.recordIds(this.row().id, { [field]: id });
+    this.setRow(updated);
+    await this.deps.orderSyncs.addHistory(updated, {
+      status: 'processing',
+      action: name,
+      message,
+      ...(this.logBodies && bodies ? { request: redactBody(bodies.request), response: redactBody(bodies.response) } : {}),
+    });
+  }
+}
+
+/** Stored request/response bodies for debugging keep their shape but lose secrets. */
+function redactBody(body: unknown): unknown {
+  if (body === undefined) return undefined;
+  return JSON.parse(JSON.stringify(body, (key, value) => (/token|password|secret|authorization/i.test(key) ? '[redacted]' : value)));
+}

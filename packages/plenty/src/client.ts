@@ -1,3 +1,9 @@
+import type {
+  PlentyAddressCreate,
+  PlentyContactCreate,
+  PlentyOrderCreate,
+  PlentyPaymentCreate,
+} from '@mpc/core';
 import type { AxiosResponse } from 'axios';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -209,8 +215,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
   }
 
   function validateBody(name: keyof typeof requestSchemas, route: string, body: unknown): unknown {
-    const schema = requestSchemas[name];
-    if (!schema) return body;
+    const schema: z.ZodType = requestSchemas[name];
     const r = schema.safeParse(body);
     if (!r.success) {
       throw new PlentyRequestValidationError(
@@ -364,7 +369,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
           .sort((a, b) => a.id - b.id)[0] ?? null
       );
     },
-    async createContact(body: Record<string, unknown>): Promise<PlentyContact> {
+    async createContact(body: PlentyContactCreate): Promise<PlentyContact> {
       const route = '/rest/accounts/contacts';
       const data = validateBody('contact', `POST ${route}`, body);
       return send({ method: 'POST', route, path: route, data, schema: contactSchema });
@@ -387,7 +392,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
       });
     },
     /** A standalone address (guest orders: no contact link). */
-    async createAddress(body: Record<string, unknown>): Promise<PlentyAddress> {
+    async createAddress(body: PlentyAddressCreate): Promise<PlentyAddress> {
       const route = '/rest/accounts/addresses';
       const data = validateBody('address', `POST ${route}`, body);
       return send({ method: 'POST', route, path: route, data, schema: addressSchema });
@@ -409,7 +414,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
         );
       });
     },
-    async createOrder(body: Record<string, unknown>): Promise<PlentyOrder> {
+    async createOrder(body: PlentyOrderCreate): Promise<PlentyOrder> {
       const route = '/rest/orders';
       const data = validateBody('order', `POST ${route}`, body);
       return send({ method: 'POST', route, path: route, data, schema: orderSchema });
@@ -473,7 +478,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
       });
       return (entriesOf(data) as PlentyPayment[]).filter((p) => !isTruthyFlag(p.deleted));
     },
-    async createPayment(body: Record<string, unknown>): Promise<PlentyPayment> {
+    async createPayment(body: PlentyPaymentCreate): Promise<PlentyPayment> {
       const route = '/rest/payments';
       const data = validateBody('payment', `POST ${route}`, body);
       return send({ method: 'POST', route, path: route, data, schema: paymentSchema });

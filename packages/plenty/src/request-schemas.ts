@@ -1,12 +1,18 @@
+import {
+  plentyAddressCreateSchema,
+  plentyContactCreateSchema,
+  plentyOrderCreateSchema,
+  plentyPaymentCreateSchema,
+} from '@mpc/core';
 import type { z } from 'zod';
 
 /**
- * Request-body schemas checked before a POST leaves the process (nothing invalid is ever sent).
- * They come from @mpc/core (plenty-payloads.ts) when available; `undefined` = not checked.
+ * Request-body schemas from @mpc/core, checked before a POST leaves the process: nothing invalid is
+ * ever sent (and no write budget is spent on a body Plenty would reject).
  */
-export const requestSchemas: Record<'contact' | 'address' | 'order' | 'payment', z.ZodType | undefined> = {
-  contact: undefined,
-  address: undefined,
-  order: undefined,
-  payment: undefined,
-};
+export const requestSchemas = {
+  contact: plentyContactCreateSchema,
+  address: plentyAddressCreateSchema,
+  order: plentyOrderCreateSchema,
+  payment: plentyPaymentCreateSchema,
+} satisfies Record<string, z.ZodType>;

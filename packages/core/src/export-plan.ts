@@ -431,16 +431,17 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
       cents(item.discount_tax_compensation_amount) -
       cents(item.discount_amount);
     targetSum += target;
-    const netUnit = unitPriceFor(target, qty);
+    const original =
+      item.price_incl_tax != null ? cents(item.price_incl_tax) : unitPriceFor(cents(item.row_total_incl_tax), qty);
+    // the unit price after discount: Magento's own gross price when it reproduces the row (decimal
+    // quantities: 0.25 × 12.90 = 3.225 → 3.23), else the closest unit price; any rest is rounding
+    const netUnit =
+      cents(item.discount_amount) === 0 && lineTotal(qty, original) === target ? original : unitPriceFor(target, qty);
     let unit = netUnit;
     let discount = 0;
-    if (cents(item.discount_amount) !== 0) {
-      const original =
-        item.price_incl_tax != null ? cents(item.price_incl_tax) : unitPriceFor(cents(item.row_total_incl_tax), qty);
-      if (original >= netUnit) {
-        unit = original;
-        discount = original - netUnit;
-      }
+    if (cents(item.discount_amount) !== 0 && original >= netUnit) {
+      unit = original;
+      discount = original - netUnit;
     }
     const variationId = variations.get(item.sku);
     const name = nonEmpty(item.name) ?? item.sku;
@@ -550,11 +551,17 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
     const k = rateKey(t.percent ?? 0);
     magentoVatByRate[k] = (magentoVatByRate[k] ?? 0) + cents(t.amount);
   }
+  // shipping costs left out (createShipment off) take their tax with them
+  const comparable = { ...magentoVatByRate };
+  if (shippingExcluded !== 0 && shipTax !== 0) {
+    const rate = shippingRate(order, shippingExcluded, shipTax, config);
+    if (rate !== null) comparable[rateKey(rate)] = (comparable[rateKey(rate)] ?? 0) - shipTax;
+  }
   for (const k of new Set([...Object.keys(vatByRate), ...Object.keys(magentoVatByRate)])) {
     if (k === '0' && !(k in magentoVatByRate)) continue;
     if (order.extension_attributes?.applied_taxes == null) break;
     const ours = vatByRate[k] ?? 0;
-    const theirs = magentoVatByRate[k] ?? 0;
+    const theirs = comparable[k] ?? 0;
     if (Math.abs(ours - theirs) > 1) {
       warnings.push(
         `VAT at ${k}%: Plenty will compute ${formatCents(ours, currency)} from the gross amounts, Magento charged ${formatCents(theirs, currency)}`,

@@ -1,0 +1,71 @@
+import type { ApiKeyRole } from '@mpc/db';
+import type { Request, RequestHandler } from 'express';
+import type { ApiKeyRepository, AuthenticatedKey } from '../repositories/api-keys';
+import { problems } from './problem';
+
+declare global {
+  namespace Express {
+    interface Request {
+      apiKey?: AuthenticatedKey;
+    }
+  }
+}
+
+export const BOARD_COOKIE = 'mpc_board_key';
+
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+/**
+ * 401 when the key is missing, unknown or revoked (with WWW-Authenticate); the key comes from the
+ * Authorization header, or for Bull Board also from its cookie (see bull-board.ts).
+ */
+export function authenticate(keys: ApiKeyRepository, opts: { cookie?: boolean } = {}): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization;
+    let key = bearerToken(req);
+    if (header && !key)
+      return next(problems.unauthorized('the Authorization header must be "Bearer <api key>"'));
+    if (!key && opts.cookie) key = readCookie(req, BOARD_COOKIE);
+    if (!key) return next(problems.unauthorized('missing API key: send "Authorization: Bearer <api key>"'));
+    if (key.length > 200) return next(problems.unauthorized('unknown or revoked API key'));
+    const found = await keys.authenticate(key);
+    if (!found) return next(problems.unauthorized('unknown or revoked API key'));
+    req.apiKey = found;
+    next();
+  };
+}
+
+/** Viewers read, admins write: a viewer on a write route gets 403 (it is authenticated, just not allowed). */
+export function requireRole(role: ApiKeyRole): RequestHandler {
+  return (req, _res, next) => {
+    if (role === 'admin' && req.apiKey?.role !== 'admin') {
+      return next(
+        problems.forbidden(
+          `this action needs an admin API key; key "${req.apiKey?.name}" is a ${req.apiKey?.role}`,
+        ),
+      );
+    }
+    next();
+  };
+}

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { MagentoLookups, PlentyLookups } from '@mpc/core';
+import { createPrismaClient, type PrismaClient, SecretBox } from '@mpc/db';
+import { createQueues, createRedisConnection, type Queues, type Redis } from '@mpc/queue';
+import { createLogger, createMetricsRegistry } from '@mpc/runtime';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../src/app';
+import type { AppDeps, ConnectionTestResult, FetchedLookups } from '../src/deps';
+import { apiKeyRepository } from '../src/repositories/api-keys';
+
+export const TABLES = [
+  'ApiKey',
+  'AuditLog',
+  'Connection',
+  'Profile',
+  'ProfileSetting',
+  'Lookup',
+  'OrderSync',
+  'OrderSyncHistory',
+  'Schedule',
+  'ScheduleHistory',
+];
+
+export const plentyLookups: PlentyLookups = {
+  orderStatuses: [
+    { id: 1, name: 'Incomplete' },
+    { id: 3, name: 'Waiting for payment' },
+    { id: 5, name: 'Cleared for shipping' },
+    { id: 5.1, name: 'Picking' },
+    { id: 7, name: 'Outgoing items booked' },
+    { id: 8, name: 'Canceled' },
+  ],
+  shippingProfiles: [
+    { id: 6, name: 'DHL' },
+    { id: 7, name: 'UPS' },
+  ],
+  paymentMethods: [
+    { id: 0, name: 'Unknown' },
+    { id: 1, name: 'Cash in advance' },
+    { id: 6000, name: 'PayPal' },
+  ],
+  referrers: [
+    { id: 1, name: 'Client' },
+    { id: 4.02, name: 'Magento' },
+  ],
+  warehouses: [
+    { id: 1, name: 'Main' },
+    { id: 104, name: 'Second' },
+  ],
+  webstores: [
+    { id: 0, plentyId: 1000, name: 'Store' },
+    { id: 1, plentyId: 1001, name: 'Second store' },
+  ],
+  languages: ['de', 'en', 'fr'],
+  countries: [{ id: 1, isoCode2: 'DE', name: 'Germany' }],
+  vat: [
+    {
+      id: 1,
+      countryId: 1,
+      rates: [
+        { id: 0, rate: 19 },
+        { id: 1, rate: 7 },
+      ],
+    },
+  ],
+  systemCurrency: 'EUR',
+};
+
+export const magentoLookups: MagentoLookups = {
+  websites: [
+    { id: 0, code: 'admin', name: 'Admin' },
+    { id: 1, code: 'base', name: 'Main Website' },
+  ],
+  storeGroups: [{ id: 1, website_id: 1, code: 'main', name: 'Main Store' }],
+  storeViews: [
+    { id: 0, code: 'admin', website_id: 0, store_group_id: 0, name: 'Admin' },
+    { id: 1, code: 'default', website_id: 1, store_group_id: 1, name: 'Default Store View' },
+    { id: 3, code: 'de', website_id: 1, store_group_id: 1, name: 'German' },
+  ],
+  storeConfigs: [{ id: 1, code: 'default', website_id: 1, locale: 'en_US', base_currency_code: 'EUR' }],
+};
+
+/** a complete configuration for both store views of the lookups above */
+export const completeSettings = {
+  orderStatus: {
+    statusMapping: [
+      { magentoStatus: 'processing', plentyStatusId: 5 },
+      { magentoStatus: 'complete', plentyStatusId: 7 },
+    ],
+  },
+  shipping: { defaultShippingProfileId: 6 },
+  warehouse: { mainWarehouseId: 1 },
+  store: {
+    storeMapping: [
+      { magentoStoreId: 1, language: 'en', plentyId: 1000 },
+      { magentoStoreId: 3, language: 'de', plentyId: 1001 },
+    ],
+    referrerId: 4.02,
+  },
+  payment: { methodMapping: [{ magentoMethod: 'checkmo', plentyMethodId: 1, createPayment: true }] },
+};
+
+export interface Harness {
+  app: Express;
+  deps: AppDeps;
+  prisma: PrismaClient;
+  redis: Redis;
+  queues: Queues;
+  prefix: string;
+  logLines: string[];
+  remote: {
+    lookups: () => Promise<FetchedLookups>;
+    test: (creds: unknown) => Promise<ConnectionTestResult>;
+    calls: unknown[];
+  };
+  adminKey: string;
+  viewerKey: string;
+  close(): Promise<void>;
+  reset(): Promise<void>;
+  rebuild(config?: Partial<AppDeps['config']>): void;
+}
+
+export const SECRETS_KEY = randomBytes(32).toString('base64');
+
+export async function createHarness(config: Partial<AppDeps['config']> = {}): Promise<Harness> {
+  const prisma = createPrismaClient(
+    process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc_test',
+    4,
+  );
+  const redis = createRedisConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
+  const prefix = `test-api-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const queues = createQueues(redis, prefix);
+  const logLines: string[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  const logger = createLogger({ service: 'api', level: 'silly', stream });
+  const remote: Harness['remote'] = {
+    lookups: async () => ({
+      plenty: { ok: true, data: plentyLookups },
+      magento: { ok: true, data: magentoLookups },
+    }),
+    test: async () => ({ ok: true, message: 'connected' }),
+    calls: [],
+  };
+  const metrics = createMetricsRegistry('api-test');
+  const h = {
+    prisma,
+    redis,
+    queues,
+    prefix,
+    logLines,
+    remote,
+    adminKey: '',
+    viewerKey: '',
+  } as unknown as Harness;
+  h.rebuild = (extra = {}) => {
+    h.deps = {
+      prisma,
+      redis,
+      queues,
+      logger,
+      metrics,
+      secrets: new SecretBox(SECRETS_KEY),
+      config: { rateLimitPerMinute: 100_000, corsOrigins: [], trustProxy: 0, ...config, ...extra },
+      fetchLookups: async (ctx) => {
+        remote.calls.push({ fetchLookups: ctx.profile.id });
+        return remote.lookups();
+      },
+      testConnection: async (creds) => {
+        remote.calls.push({ testConnection: creds });
+        return remote.test(creds);
+      },
+    };
+    h.app = createApp(h.deps);
+  };
+  h.rebuild();
+  h.reset = async () => {
+    await prisma.$executeRawUnsafe(
+      `TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`,
+    );
+    await redis.eval(
+      `local keys = redis.call('keys', ARGV[1]) for i=1,#keys,5000 do redis.call('del', unpack(keys, i, math.min(i+4999, #keys))) end return #keys`,
+      0,
+      `${prefix}:*`,
+    );
+    const keys = apiKeyRepository(prisma);
+    h.adminKey = (await keys.create({ name: 'alice-admin', role: 'admin' })).key;
+    h.viewerKey = (await keys.create({ name: 'victor-viewer', role: 'viewer' })).key;
+    remote.calls.length = 0;
+    remote.lookups = async () => ({
+      plenty: { ok: true, data: plentyLookups },
+      magento: { ok: true, data: magentoLookups },
+    });
+    remote.test = async () => ({ ok: true, message: 'connected' });
+    logLines.length = 0;
+  };
+  h.close = async () => {
+    await redis.eval(
+      `local keys = redis.call('keys', ARGV[1]) for i=1,#keys,5000 do redis.call('del', unpack(keys, i, math.min(i+4999, #keys))) end return #keys`,
+      0,
+      `${prefix}:*`,
+    );
+    await queues.close();
+    await redis.quit();
+    await prisma.$disconnect();
+  };
+  return h;
+}
+
+export const as = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/** creates a Magento + a Plenty connection and a profile (with lookups collected by the fake remote) */
+export async function seedProfile(h: Harness, name = 'main') {
+  const m = await request(h.app).post('/api/v1/connections').set(as(h.adminKey)).send({
+    kind: 'magento',
+    name: 'shop',
+    baseUrl: 'http://127.0.0.1:9/',
+    accessToken: 'magento-token-SECRET-1234',
+  });
+  const p = await request(h.app).post('/api/v1/connections').set(as(h.adminKey)).send({
+    kind: 'plenty',
+    name: 'erp',
+    baseUrl: 'http://127.0.0.1:9',
+    username: 'api-user',
+    password: 'plenty-password-SECRET-5678',
+  });
+  const profile = await request(h.app).post('/api/v1/profiles').set(as(h.adminKey)).send({
+    name,
+    magentoConnectionId: m.body.id,
+    plentyConnectionId: p.body.id,
+    cronExpression: '*/15 * * * *',
+    timezone: 'Europe/Berlin',
+  });
+  if (profile.status !== 201) throw new Error(`seed failed: ${JSON.stringify(profile.body)}`);
+  return {
+    magento: m.body as { id: number },
+    plenty: p.body as { id: number },
+    profile: profile.body as { id: number; lookups: unknown },
+  };
+}
+
+export async function rowCounts(prisma: PrismaClient): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of TABLES) {
+    const [r] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${t}"`);
+    out[t] = Number(r!.n);
+  }
+  return out;
+}

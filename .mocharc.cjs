@@ -1,7 +1,6 @@
 // One mocha run across every workspace; TypeScript runs directly through tsx.
 module.exports = {
   'node-option': ['import=tsx'],
-  spec: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'],
   extension: ['ts'],
   timeout: 30000,
   reporter: './scripts/mocha-summary-reporter.cjs',

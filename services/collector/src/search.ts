@@ -1,17 +1,9 @@
 import type { MagentoOrder } from '@mpc/core';
+import type { SearchCriteria, SearchFilter } from '@mpc/magento';
 
-/** Magento searchCriteria, as the Magento client serialises it. */
-export interface SearchFilter {
-  field: string;
-  value?: string;
-  conditionType?: 'eq' | 'neq' | 'in' | 'nin' | 'gt' | 'gteq' | 'lt' | 'lteq' | 'from' | 'to' | 'like' | 'null' | 'notnull';
-}
-export interface SearchCriteria {
-  filterGroups: { filters: SearchFilter[] }[];
-  sortOrders?: { field: string; direction: 'ASC' | 'DESC' }[];
-  pageSize: number;
-  currentPage: number;
-}
+export type { SearchFilter };
+
+/** Where a run reads orders from: the Magento client (a fake in unit tests). */
 export interface OrderSource {
   searchOrders(criteria: SearchCriteria): Promise<{ items: MagentoOrder[]; total_count: number }>;
 }

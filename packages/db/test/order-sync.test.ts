@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { createPrismaClient, OrderSyncRepository, type PrismaClient } from '../src/index';
+
+describe('OrderSyncRepository', () => {
+  let prisma: PrismaClient;
+  let repo: OrderSyncRepository;
+  let profileId: number;
+  const summary = (id: number) => ({
+    magentoOrderId: id,
+    incrementId: `00000${id}`,
+    customerId: null,
+    storeId: 1,
+    magentoStatus: 'processing',
+    magentoUpdatedAt: new Date('2026-01-01T10:00:00Z'),
+  });
+
+  before(async () => {
+    prisma = createPrismaClient(process.env.DATABASE_URL!, 4);
+    repo = new OrderSyncRepository(prisma);
+    const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: 'http://m' } });
+    const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://p' } });
+    profileId = (await prisma.profile.create({ data: { name: 'repo test', magentoConnectionId: m.id, plentyConnectionId: p.id } })).id;
+  });
+  after(async () => {
+    await prisma.profile.delete({ where: { id: profileId } });
+    await prisma.$disconnect();
+  });
+
+  it('lets exactly one of many concurrent claimers hold a row', async () => {
+    await repo.upsert(profileId, summary(1), 'pending', null);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => repo.claim(profileId, 1, `job-${i}`, 60_000, ['complete', 'updated'])),
+    );
+    expect(results.filter((r) => r.claimed)).to.have.length(1);
+    expect(results.filter((r) => !r.claimed && r.reason === 'held')).to.have.length(9);
+  });
+
+  it('lets the same job take its row over (a re-delivered job after a crash) and a settled row is not claimed', async () => {
+    await repo.upsert(profileId, summary(2), 'pending', null);
+    const first = await repo.claim(profileId, 2, 'job-a', 60_000, ['complete']);
+    const again = await repo.claim(profileId, 2, 'job-a', 60_000, ['complete']);
+    expect(first.claimed && again.claimed).to.equal(true);
+    if (!again.claimed) return;
+    expect(again.row.attempts).to.equal(2);
+    await repo.finish(again.row, 'complete', 'done', { action: 'complete' });
+    const settled = await repo.claim(profileId, 2, 'job-b', 60_000, ['complete']);
+    expect(settled).to.include({ claimed: false, reason: 'settled' });
+  });
+
+  it('gives an expired lease to another job', async () => {
+    await repo.upsert(profileId, summary(3), 'pending', null);
+    await repo.claim(profileId, 3, 'dead-job', 1, []);
+    await new Promise((r) => setTimeout(r, 20));
+    const taken = await repo.claim(profileId, 3, 'new-job', 60_000, []);
+    expect(taken.claimed).to.equal(true);
+  });
+
+  it('records sent steps once and ids, and writes history on finish', async () => {
+    const row = await repo.upsert(profileId, summary(4), 'pending', null);
+    await repo.markSent(row.id, 'order');
+    await repo.markSent(row.id, 'order');
+    const updated = await repo.recordIds(row.id, { plentyOrderId: 99 });
+    expect(updated.sentSteps).to.deep.equal(['order']);
+    expect(updated.plentyOrderId).to.equal(99);
+    await repo.finish(updated, 'failed', 'Plenty said no', { action: 'export' });
+    const history = await prisma.orderSyncHistory.findMany({ where: { orderSyncId: row.id } });
+    expect(history.map((h) => [h.status, h.message, h.plentyOrderId])).to.deep.equal([['failed', 'Plenty said no', 99]]);
+    expect(await repo.abandon(profileId, 4, 'x')).to.equal(false);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './collect';
+export * from './search';
+export * from './worker';
+export * from './magento-source';

@@ -1,0 +1,41 @@
+import { createPrismaClient, OrderSyncRepository, ScheduleRepository, SecretBox } from '@mpc/db';
+import { createQueues, createRedisConnection } from '@mpc/queue';
+import { baseEnvSchema, createLogger, createMetricsRegistry, onShutdown, readEnv, startHealthServer } from '@mpc/runtime';
+import { z } from 'zod';
+import { magentoClients } from './magento-source';
+import { startCollectWorker } from './worker';
+
+const env = readEnv(baseEnvSchema.extend({ COLLECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2) }));
+const logger = createLogger({ service: 'collector', level: env.LOG_LEVEL });
+const prisma = createPrismaClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+const connection = createRedisConnection(env.REDIS_URL, 'worker');
+const queues = createQueues(connection, env.QUEUE_PREFIX);
+const worker = startCollectWorker(
+  {
+    prisma,
+    secrets: SecretBox.fromEnv(env),
+    redis: connection,
+    keyPrefix: env.QUEUE_PREFIX,
+    exportQueue: queues.export,
+    orderSyncs: new OrderSyncRepository(prisma),
+    schedules: new ScheduleRepository(prisma),
+    orderSource: magentoClients(),
+    logger,
+  },
+  { connection, prefix: env.QUEUE_PREFIX, concurrency: env.COLLECTOR_CONCURRENCY },
+  logger,
+);
+const health = await startHealthServer({
+  port: env.HEALTH_PORT,
+  registry: createMetricsRegistry('collector'),
+  isAlive: () => worker.isRunning(),
+  checks: { redis: async () => void (await connection.ping()), postgres: async () => void (await prisma.$queryRaw`SELECT 1`) },
+});
+logger.info('collector started', { healthPort: health.port });
+onShutdown(logger, [
+  { name: 'worker', run: () => worker.close() },
+  { name: 'queues', run: () => queues.close() },
+  { name: 'health', run: () => health.close() },
+  { name: 'postgres', run: () => prisma.$disconnect() },
+  { name: 'redis', run: () => connection.quit() },
+], { timeoutMs: env.SHUTDOWN_TIMEOUT_MS });

@@ -1,0 +1,53 @@
+import { createPrismaClient, OrderSyncRepository, SecretBox } from '@mpc/db';
+import { magentoClients } from '@mpc/collector';
+import { createRedisConnection } from '@mpc/queue';
+import { baseEnvSchema, createLogger, createMetricsRegistry, onShutdown, readEnv, startHealthServer } from '@mpc/runtime';
+import { z } from 'zod';
+import { createExporterMetrics } from './metrics';
+import { PlentySystems } from './plenty-systems';
+import { startExportWorker } from './worker';
+
+const env = readEnv(
+  baseEnvSchema.extend({
+    EXPORTER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    PLENTY_PLAN: z.enum(['basic', 'classic', 'flex', 'plus']).default('classic'),
+    PLENTY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  }),
+);
+const logger = createLogger({ service: 'exporter', level: env.LOG_LEVEL });
+const registry = createMetricsRegistry('exporter');
+const metrics = createExporterMetrics(registry);
+const prisma = createPrismaClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+const connection = createRedisConnection(env.REDIS_URL, 'worker');
+const plenty = new PlentySystems({
+  redis: connection,
+  keyPrefix: env.QUEUE_PREFIX,
+  logger,
+  plan: env.PLENTY_PLAN,
+  timeoutMs: env.PLENTY_TIMEOUT_MS,
+  onCall: (system, info) => metrics.plentyCalls.inc({ system, method: info.method, route: info.route, status: String(info.status) }),
+  onBreakerState: (system, state) => metrics.breakerState.set({ system }, state === 'closed' ? 0 : state === 'halfOpen' ? 1 : 2),
+});
+const orderSyncs = new OrderSyncRepository(prisma);
+const worker = startExportWorker(
+  { prisma, secrets: SecretBox.fromEnv(env), orderSyncs, plenty, magento: magentoClients(), logger },
+  { connection, prefix: env.QUEUE_PREFIX, concurrency: env.EXPORTER_CONCURRENCY },
+  logger,
+  metrics,
+);
+const health = await startHealthServer({
+  port: env.HEALTH_PORT,
+  registry,
+  isAlive: () => worker.isRunning(),
+  checks: { redis: async () => void (await connection.ping()), postgres: async () => void (await prisma.$queryRaw`SELECT 1`) },
+});
+logger.info('exporter started', { healthPort: health.port, concurrency: env.EXPORTER_CONCURRENCY });
+// SIGTERM: stop taking jobs and finish the running ones (close waits for them) within the deadline;
+// a job still running past it stalls and re-runs elsewhere, which the step machine makes safe
+onShutdown(logger, [
+  { name: 'worker', run: () => worker.close() },
+  { name: 'plenty', run: () => plenty.close() },
+  { name: 'health', run: () => health.close() },
+  { name: 'postgres', run: () => prisma.$disconnect() },
+  { name: 'redis', run: () => connection.quit() },
+], { timeoutMs: env.SHUTDOWN_TIMEOUT_MS });

@@ -230,21 +230,27 @@ export function createPlentyClient(opts: PlentyClientOptions) {
     return Array.isArray(data) ? data : data.entries;
   }
 
-  /** Every page of a list route (plain arrays are one page). */
+  /**
+   * Every page of a list route (plain arrays are one page). `itemsPerPage` is only sent where the spec
+   * declares paging; elsewhere the first request carries no paging parameters and `page` is only added
+   * if the route unexpectedly answers with a multi-page envelope.
+   */
   async function getAll<T extends z.ZodType>(
     route: string,
     entry: T,
     params: Query = {},
-    itemsPerPage = 250,
+    itemsPerPage?: number,
   ): Promise<z.infer<T>[]> {
     const out: z.infer<T>[] = [];
     const schema = listSchema(entry);
+    const perPage = itemsPerPage === undefined ? {} : { itemsPerPage };
     for (let page = 1; page <= MAX_PAGES; page++) {
+      const pageParams = page === 1 && itemsPerPage === undefined ? {} : { page, ...perPage };
       const data = (await send({
         method: 'GET',
         route,
         path: route,
-        params: { ...params, page, itemsPerPage },
+        params: { ...params, ...pageParams },
         schema,
       })) as z.infer<T>[] | z.infer<ReturnType<typeof pageSchema<T>>>;
       if (Array.isArray(data)) return [...out, ...data];
@@ -290,7 +296,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
 
     // ---- lookups --------------------------------------------------------------------------------
     getOrderStatuses(): Promise<PlentyOrderStatus[]> {
-      return getAll('/rest/orders/statuses', orderStatusSchema, { with: 'names' }, 100);
+      return getAll('/rest/orders/statuses', orderStatusSchema, { with: 'names' });
     },
     async getShippingProfiles(): Promise<PlentyShippingProfile[]> {
       return getAll('/rest/orders/shipping/presets', shippingProfileSchema, {
@@ -459,15 +465,19 @@ export function createPlentyClient(opts: PlentyClientOptions) {
     },
 
     // ---- payments -------------------------------------------------------------------------------
-    /** Payments carrying transaction id `txnId` (payment property 1), deleted ones left out. */
-    async findPaymentsByTransactionId(txnId: string): Promise<PlentyPayment[]> {
+    /** Payments carrying payment property `typeId` = `value` (e.g. 1 transaction id), deleted ones left out. */
+    async findPaymentsByProperty(typeId: number, value: string): Promise<PlentyPayment[]> {
       const data = await send({
         method: 'GET',
         route: '/rest/payments/property/{propertyTypeId}/{propertyValue}',
-        path: `/rest/payments/property/${TRANSACTION_ID_PROPERTY}/${encodeURIComponent(txnId)}`,
+        path: `/rest/payments/property/${typeId}/${encodeURIComponent(value)}`,
         schema: listSchema(paymentSchema),
       });
       return (entriesOf(data) as PlentyPayment[]).filter((p) => !isTruthyFlag(p.deleted));
+    },
+    /** Payments carrying transaction id `txnId` (payment property 1), deleted ones left out. */
+    findPaymentsByTransactionId(txnId: string): Promise<PlentyPayment[]> {
+      return client.findPaymentsByProperty(TRANSACTION_ID_PROPERTY, txnId);
     },
     async getPaymentsOfOrder(orderId: number): Promise<PlentyPayment[]> {
       const data = await send({

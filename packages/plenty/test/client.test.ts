@@ -424,11 +424,9 @@ describe('testPlentyConnection', () => {
     let forbid = false;
     fake.app.get('/rest/webstores', (_req, res) => {
       if (forbid)
-        res
-          .status(403)
-          .json({
-            error: { message: 'This action is unauthorized.', missing_permissions: ['webstore.show'] },
-          });
+        res.status(403).json({
+          error: { message: 'This action is unauthorized.', missing_permissions: ['webstore.show'] },
+        });
       else res.json([]);
     });
     expect(await testPlentyConnection({ baseUrl: fake.url, ...creds })).to.deep.equal({ ok: true });

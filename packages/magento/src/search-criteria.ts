@@ -1,6 +1,7 @@
 /**
  * Magento searchCriteria: filters inside one group are OR-ed, groups are AND-ed.
- * Serialised into Magento's bracket syntax with `[` and `]` URL-encoded.
+ * Serialised into Magento's bracket syntax with `[` and `]` URL-encoded, spelled as the OpenAPI spec
+ * declares them (`filterGroups`, `conditionType`; Magento also accepts snake_case).
  */
 
 export const conditionTypes = [
@@ -44,12 +45,12 @@ function pair(key: string, value: string | number): string {
   return `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
 }
 
-/** `searchCriteria[filter_groups][0][filters][0][field]=status&...` (no leading `?`) */
+/** `searchCriteria[filterGroups][0][filters][0][field]=status&...` (no leading `?`) */
 export function buildSearchCriteriaQuery(criteria: SearchCriteria): string {
   const parts: string[] = [];
   (criteria.filterGroups ?? []).forEach((group, g) => {
     group.filters.forEach((f, i) => {
-      const base = `searchCriteria[filter_groups][${g}][filters][${i}]`;
+      const base = `searchCriteria[filterGroups][${g}][filters][${i}]`;
       const condition = f.conditionType ?? 'eq';
       const value =
         f.value === undefined
@@ -62,7 +63,7 @@ export function buildSearchCriteriaQuery(criteria: SearchCriteria): string {
       parts.push(
         pair(`${base}[field]`, f.field),
         pair(`${base}[value]`, value),
-        pair(`${base}[condition_type]`, condition),
+        pair(`${base}[conditionType]`, condition),
       );
     });
   });

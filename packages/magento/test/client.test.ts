@@ -90,25 +90,25 @@ describe('magento searchCriteria serialisation', () => {
     });
     const decoded = decodeURIComponent(q).split('&');
     expect(decoded).to.deep.equal([
-      'searchCriteria[filter_groups][0][filters][0][field]=status',
-      'searchCriteria[filter_groups][0][filters][0][value]=processing,complete',
-      'searchCriteria[filter_groups][0][filters][0][condition_type]=in',
-      'searchCriteria[filter_groups][1][filters][0][field]=updated_at',
-      'searchCriteria[filter_groups][1][filters][0][value]=2024-05-01 00:00:00',
-      'searchCriteria[filter_groups][1][filters][0][condition_type]=gteq',
-      'searchCriteria[filter_groups][1][filters][1][field]=increment_id',
-      'searchCriteria[filter_groups][1][filters][1][value]=1000%',
-      'searchCriteria[filter_groups][1][filters][1][condition_type]=like',
-      'searchCriteria[filter_groups][2][filters][0][field]=customer_id',
-      'searchCriteria[filter_groups][2][filters][0][value]=1',
-      'searchCriteria[filter_groups][2][filters][0][condition_type]=null',
+      'searchCriteria[filterGroups][0][filters][0][field]=status',
+      'searchCriteria[filterGroups][0][filters][0][value]=processing,complete',
+      'searchCriteria[filterGroups][0][filters][0][conditionType]=in',
+      'searchCriteria[filterGroups][1][filters][0][field]=updated_at',
+      'searchCriteria[filterGroups][1][filters][0][value]=2024-05-01 00:00:00',
+      'searchCriteria[filterGroups][1][filters][0][conditionType]=gteq',
+      'searchCriteria[filterGroups][1][filters][1][field]=increment_id',
+      'searchCriteria[filterGroups][1][filters][1][value]=1000%',
+      'searchCriteria[filterGroups][1][filters][1][conditionType]=like',
+      'searchCriteria[filterGroups][2][filters][0][field]=customer_id',
+      'searchCriteria[filterGroups][2][filters][0][value]=1',
+      'searchCriteria[filterGroups][2][filters][0][conditionType]=null',
       'searchCriteria[sortOrders][0][field]=entity_id',
       'searchCriteria[sortOrders][0][direction]=ASC',
       'searchCriteria[pageSize]=100',
       'searchCriteria[currentPage]=2',
     ]);
     // brackets, spaces and % are encoded
-    expect(q).to.contain('searchCriteria%5Bfilter_groups%5D%5B0%5D');
+    expect(q).to.contain('searchCriteria%5BfilterGroups%5D%5B0%5D');
     expect(q).to.contain('1000%25');
     expect(q).not.to.contain(' ');
   });

@@ -147,7 +147,7 @@ export function toMagentoHttpError(res: AxiosResponse, route: string): MagentoHt
   let message: string;
   if (s === 401) {
     message = resources
-      ? `Magento rejected the access token for ${route} (401): the integration lacks the ACL resource(s) ${resources.join(', ')}`
+      ? `Magento rejected the access token for ${route} (401): the token is invalid or the integration lacks the ACL resource(s) ${resources.join(', ')}`
       : `Magento rejected the access token (401) for ${route}${detail ? `: ${detail}` : ''}; check the integration token and that "Allow OAuth Access Tokens to be used as standalone Bearer tokens" is enabled`;
   } else if (s >= 500) {
     message = `Magento server error ${s} on ${route}${detail ? `: ${detail}` : ''}`;

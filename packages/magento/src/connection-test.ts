@@ -7,22 +7,32 @@ export type MagentoConnectionTestResult =
 
 /**
  * Used by POST /connections/{id}/test: reads the store views (token check) and one order
- * (Magento_Sales::actions_view). Magento answers 401 both for a bad token and for a missing ACL
- * resource; the `%resources` parameter tells them apart.
+ * (Magento_Sales::actions_view).
  */
 export async function testMagentoConnection(
   opts: MagentoClientOptions,
 ): Promise<MagentoConnectionTestResult> {
   const client = createMagentoClient({ timeoutMs: 15_000, ...opts });
+  // Magento answers an unknown token like a missing ACL resource (401 "%resources"): the token is only
+  // proven valid once one call succeeded, so a 401 on the first call is "auth", on the second "permission".
+  let tokenAccepted = false;
   try {
     await client.getStoreViews();
+    tokenAccepted = true;
     await client.searchOrders({ pageSize: 1, currentPage: 1 });
     return { ok: true };
   } catch (err) {
     if (err instanceof MagentoNetworkError) return { ok: false, stage: 'network', message: err.message };
     if (err instanceof MagentoHttpError) {
       if (err.status === 401) {
-        return { ok: false, stage: err.missingResources ? 'permission' : 'auth', message: err.message };
+        if (!tokenAccepted) {
+          return {
+            ok: false,
+            stage: 'auth',
+            message: `Magento rejected the access token (401): check the integration token and that "Allow OAuth Access Tokens to be used as standalone Bearer tokens" is enabled (${err.magentoMessage ?? err.message})`,
+          };
+        }
+        return { ok: false, stage: 'permission', message: err.message };
       }
       if (err.status === 403) return { ok: false, stage: 'permission', message: err.message };
       if (err.status === 404) {

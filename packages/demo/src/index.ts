@@ -1,2 +1,3 @@
 export * from './pipeline';
 export * from './profile-setup';
+export * from './testing';

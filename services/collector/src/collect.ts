@@ -171,7 +171,9 @@ async function collectOrders(deps: CollectDeps, ctx: ProfileContext, scheduleId:
   const mode = settings.api.collectionBehaviour;
   const stats = emptyStats();
   const source = deps.orderSource(ctx);
-  const baseFilters = statusFilter(ctx);
+  // append also reads orders outside the status filter: an exported order that moved to another
+  // status (canceled, closed) must get that status in Plenty; decide() filters new ones
+  const baseFilters = mode === 'replace' ? statusFilter(ctx) : [];
   const onRequest = () => void stats.requests++;
   const overlapMs = deps.overlapMs ?? 5 * 60_000;
   const pages =

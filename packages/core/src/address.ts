@@ -17,7 +17,23 @@ export interface StreetParts {
 }
 
 /** countries where the house number comes first ("12 Rue de la Paix", "221B Baker Street") */
-const NUMBER_FIRST = new Set(['US', 'CA', 'GB', 'IE', 'AU', 'NZ', 'FR', 'LU', 'MC', 'ZA', 'IN', 'SG', 'IL', 'MT', 'CY']);
+const NUMBER_FIRST = new Set([
+  'US',
+  'CA',
+  'GB',
+  'IE',
+  'AU',
+  'NZ',
+  'FR',
+  'LU',
+  'MC',
+  'ZA',
+  'IN',
+  'SG',
+  'IL',
+  'MT',
+  'CY',
+]);
 
 /** a house number token: 12, 12a, 12 a, 12-14, 12/3/4, 5-7b, 1 bis, 3 ter, 12-H */
 const SUFFIX = '(?:\\s*[a-zA-Z](?![a-zA-Z]))?';
@@ -77,7 +93,8 @@ export interface DhlParts {
 }
 
 const PACKSTATION = /^(?:dhl[\s-]*)?(?:pack\s*station|paketstation)\s*(?:nr\.?|no\.?|#)?\s*(\d{1,4})$/i;
-const POSTFILIALE = /^(?:dhl[\s-]*)?(?:post\s*filiale|filiale|postfiliale|paketshop)\s*(?:nr\.?|no\.?|#)?\s*(\d{1,4})$/i;
+const POSTFILIALE =
+  /^(?:dhl[\s-]*)?(?:post\s*filiale|filiale|postfiliale|paketshop)\s*(?:nr\.?|no\.?|#)?\s*(\d{1,4})$/i;
 const POST_NUMBER = /(?:^|\D)(\d{6,10})(?:\D|$)/;
 
 /** Recognises DHL Packstation / Postfiliale addresses (Germany): "Packstation 123" + post number "12345678". */
@@ -94,7 +111,12 @@ export function detectDhl(lines: readonly string[], company?: string | null): Dh
     const rest: string[] = [];
     for (const o of others) {
       const pn = !postNumber ? POST_NUMBER.exec(o) : null;
-      if (pn && /^(?:(?:dhl[\s-]*)?(?:post\s*nummer|postnummer|postnr\.?|kundennummer|kd\.?-?nr\.?)[\s:.]*)?\d{6,10}$/i.test(o)) {
+      if (
+        pn &&
+        /^(?:(?:dhl[\s-]*)?(?:post\s*nummer|postnummer|postnr\.?|kundennummer|kd\.?-?nr\.?)[\s:.]*)?\d{6,10}$/i.test(
+          o,
+        )
+      ) {
         postNumber = pn[1];
       } else {
         rest.push(o);
@@ -102,9 +124,15 @@ export function detectDhl(lines: readonly string[], company?: string | null): Dh
     }
     if (!postNumber && company) {
       const pn = POST_NUMBER.exec(company);
-      if (pn && /^[^a-z]*(?:post\s*nummer|postnummer|postnr\.?)?[\s:.]*\d{6,10}[^a-z]*$/i.test(tidy(company))) postNumber = pn[1];
+      if (pn && /^[^a-z]*(?:post\s*nummer|postnummer|postnr\.?)?[\s:.]*\d{6,10}[^a-z]*$/i.test(tidy(company)))
+        postNumber = pn[1];
     }
-    return { kind: ps ? 'packstation' : 'postfiliale', number: m[1]!, ...(postNumber ? { postNumber } : {}), rest };
+    return {
+      kind: ps ? 'packstation' : 'postfiliale',
+      number: m[1]!,
+      ...(postNumber ? { postNumber } : {}),
+      rest,
+    };
   }
   return null;
 }
@@ -143,7 +171,11 @@ function present(v: string | null | undefined): string | null {
 export function mapAddress(
   addr: MagentoAddress,
   label: string,
-  ctx: { countries: PlentyLookups['countries']; email: string | null; gender?: 'female' | 'male' | 'diverse' },
+  ctx: {
+    countries: PlentyLookups['countries'];
+    email: string | null;
+    gender?: 'female' | 'male' | 'diverse';
+  },
 ): AddressResult {
   const firstname = present(addr.firstname);
   const lastname = present(addr.lastname);
@@ -156,7 +188,8 @@ export function mapAddress(
   if (!lines.some((l) => tidy(l) !== '')) return { ok: false, reason: `${label}: street is missing` };
   if (!city) return { ok: false, reason: `${label}: city is missing` };
   if (!country) return { ok: false, reason: `${label}: country is missing` };
-  if (!postcode && !OPTIONAL_POSTCODE.has(country)) return { ok: false, reason: `${label}: postcode is missing` };
+  if (!postcode && !OPTIONAL_POSTCODE.has(country))
+    return { ok: false, reason: `${label}: postcode is missing` };
   const countryId = plentyCountryId(country, ctx.countries);
   if (countryId === null) {
     return {
@@ -188,7 +221,8 @@ export function mapAddress(
   };
   if (dhl) {
     // the company field often just repeats the post number on Packstation addresses
-    const companyIsPostNumber = company !== null && dhl.postNumber !== undefined && company.includes(dhl.postNumber);
+    const companyIsPostNumber =
+      company !== null && dhl.postNumber !== undefined && company.includes(dhl.postNumber);
     if (company && !companyIsPostNumber) out.name1 = company;
     out.address1 = dhl.kind === 'packstation' ? 'PACKSTATION' : 'POSTFILIALE';
     out.address2 = dhl.number;

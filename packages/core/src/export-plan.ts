@@ -75,7 +75,12 @@ export interface ExportPlan {
    */
   order: PlentyOrderCreate;
   /** null → no payment to create (global or per-method flag off, or order unpaid) */
-  payment: { mopId: number; createPayment: true; transactionId: string | null; payload: PlentyPaymentCreate } | null;
+  payment: {
+    mopId: number;
+    createPayment: true;
+    transactionId: string | null;
+    payload: PlentyPaymentCreate;
+  } | null;
   paymentStatus: PaymentStatus;
   /** for checks/logging */
   totals: PlanTotals;
@@ -123,7 +128,8 @@ export function isEligible(
   order: MagentoOrder,
   settings: EffectiveSettings,
 ): { eligible: true } | { eligible: false; reason: string } {
-  if (!settings.export.enabled) return { eligible: false, reason: 'order export is disabled (export.enabled is off)' };
+  if (!settings.export.enabled)
+    return { eligible: false, reason: 'order export is disabled (export.enabled is off)' };
   const statuses = settings.orderStatus.processStatuses;
   if (statuses.length > 0 && !statuses.includes(order.status ?? '')) {
     return {
@@ -138,7 +144,9 @@ export function isEligible(
 }
 
 export function mapOrderStatus(magentoStatus: string, settings: EffectiveSettings): number | null {
-  return settings.orderStatus.statusMapping.find((r) => r.magentoStatus === magentoStatus)?.plentyStatusId ?? null;
+  return (
+    settings.orderStatus.statusMapping.find((r) => r.magentoStatus === magentoStatus)?.plentyStatusId ?? null
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,7 +192,8 @@ export function bookedRows(order: MagentoOrder): BookedRow[] {
   for (const item of order.items) {
     if (toQty4(item.qty_ordered) <= 0) continue;
     const parent = item.parent_item_id != null ? byId.get(item.parent_item_id) : undefined;
-    const parentType = parent?.product_type ?? (item.parent_item_id != null ? item.parent_item?.product_type : undefined);
+    const parentType =
+      parent?.product_type ?? (item.parent_item_id != null ? item.parent_item?.product_type : undefined);
     if (item.parent_item_id != null && parentType === 'configurable') continue;
     if (item.parent_item_id != null && parentType === 'bundle') {
       if (dynamicBundle(item.parent_item_id)) out.push({ item, role: 'bundle-child' });
@@ -323,7 +332,8 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
   if (settings.shipping.createShipment) {
     shippingProfileId =
       (shippingMethod
-        ? settings.shipping.methodMapping.find((r) => r.magentoMethod === shippingMethod)?.plentyShippingProfileId
+        ? settings.shipping.methodMapping.find((r) => r.magentoMethod === shippingMethod)
+            ?.plentyShippingProfileId
         : undefined) ?? settings.shipping.defaultShippingProfileId;
     if (shippingProfileId === null) {
       return skip(
@@ -333,7 +343,8 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
   }
 
   const entryDate = utcToW3c(order.created_at);
-  if (!entryDate) return skip(`order created_at "${order.created_at ?? ''}" is missing or not a Magento date`);
+  if (!entryDate)
+    return skip(`order created_at "${order.created_at ?? ''}" is missing or not a Magento date`);
 
   // -- currency -----------------------------------------------------------------------------
   const currency = nonEmpty(order.order_currency_code)?.toUpperCase() ?? null;
@@ -351,7 +362,8 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
       );
     }
     const rate = order.base_to_order_rate;
-    if (rate == null || !(rate > 0)) return skip(`exchange rate missing: order in ${currency} has no base_to_order_rate`);
+    if (rate == null || !(rate > 0))
+      return skip(`exchange rate missing: order in ${currency} has no base_to_order_rate`);
     exchangeRate = rate;
   }
 
@@ -381,7 +393,10 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
   let deliveryIso = billing.countryIso2;
   let deliveryCountryId = billing.address.countryId;
   if (shipping?.address) {
-    const mapped = mapAddress(shipping.address, 'shipping address', { countries: lookups.plenty.countries, email });
+    const mapped = mapAddress(shipping.address, 'shipping address', {
+      countries: lookups.plenty.countries,
+      email,
+    });
     if (!mapped.ok) return skip(mapped.reason);
     deliveryIso = mapped.countryIso2;
     deliveryCountryId = mapped.address.countryId;
@@ -396,10 +411,13 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
     rows.every((r) => rateToBasisPoints(itemRate(r.item)) === 0) && cents(order.shipping_tax_amount) === 0;
   if (!vatConfig && allRatesZero) {
     // export outside the VAT area (US, CH ...): Plenty books it on a configuration that has 0 %
-    vatConfig = [...lookups.plenty.vat].sort((a, b) => a.id - b.id).find((c) => findRate(c, 0) !== null) ?? null;
+    vatConfig =
+      [...lookups.plenty.vat].sort((a, b) => a.id - b.id).find((c) => findRate(c, 0) !== null) ?? null;
   }
   if (!vatConfig) {
-    return skip(`Plenty has no VAT configuration for delivery country ${deliveryIso}: add one in Plenty, then refresh the lookups`);
+    return skip(
+      `Plenty has no VAT configuration for delivery country ${deliveryIso}: add one in Plenty, then refresh the lookups`,
+    );
   }
   const config = vatConfig;
   const slotFor = (rate: number, what: string): VatSlot | { reason: string } =>
@@ -432,11 +450,15 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
       cents(item.discount_amount);
     targetSum += target;
     const original =
-      item.price_incl_tax != null ? cents(item.price_incl_tax) : unitPriceFor(cents(item.row_total_incl_tax), qty);
+      item.price_incl_tax != null
+        ? cents(item.price_incl_tax)
+        : unitPriceFor(cents(item.row_total_incl_tax), qty);
     // the unit price after discount: Magento's own gross price when it reproduces the row (decimal
     // quantities: 0.25 × 12.90 = 3.225 → 3.23), else the closest unit price; any rest is rounding
     const netUnit =
-      cents(item.discount_amount) === 0 && lineTotal(qty, original) === target ? original : unitPriceFor(target, qty);
+      cents(item.discount_amount) === 0 && lineTotal(qty, original) === target
+        ? original
+        : unitPriceFor(target, qty);
     let unit = netUnit;
     let discount = 0;
     if (cents(item.discount_amount) !== 0 && original >= netUnit) {
@@ -452,7 +474,9 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
     lines.push(line);
     addResidual(slot, target - draftGross(line));
     if (!isWholeQty(qty) && item.is_qty_decimal === 0) {
-      warnings.push(`SKU ${item.sku}: decimal quantity ${qty4ToNumber(qty)} on a product without decimal quantities`);
+      warnings.push(
+        `SKU ${item.sku}: decimal quantity ${qty4ToNumber(qty)} on a product without decimal quantities`,
+      );
     }
   }
 
@@ -616,7 +640,9 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
       firstName: nonEmpty(order.customer_firstname) ?? billing.address.name2,
       lastName: nonEmpty(order.customer_lastname) ?? billing.address.name3,
       ...(gender ? { gender } : {}),
-      ...(order.customer_id != null && !order.customer_is_guest ? { externalId: `m2-cust-${order.customer_id}` } : {}),
+      ...(order.customer_id != null && !order.customer_is_guest
+        ? { externalId: `m2-cust-${order.customer_id}` }
+        : {}),
       options,
     };
   }

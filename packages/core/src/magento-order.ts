@@ -191,7 +191,9 @@ export const magentoOrderSchema = z.looseObject({
       shipping_assignments: z.array(magentoShippingAssignmentSchema).nullish(),
       applied_taxes: z.array(magentoAppliedTaxSchema).nullish(),
       item_applied_taxes: z.array(magentoItemAppliedTaxSchema).nullish(),
-      payment_additional_info: z.array(z.looseObject({ key: z.string(), value: z.string().nullable() })).nullish(),
+      payment_additional_info: z
+        .array(z.looseObject({ key: z.string(), value: z.string().nullable() }))
+        .nullish(),
       custom_fees: z.array(magentoCustomFeeSchema).nullish(),
     })
     .nullish(),

@@ -12,7 +12,8 @@ export const QTY_SCALE = 10_000;
 
 /** integer division rounding half away from zero (b > 0) */
 export function divRound(a: number, b: number): number {
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || b <= 0) throw new RangeError(`divRound(${a}, ${b})`);
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || b <= 0)
+    throw new RangeError(`divRound(${a}, ${b})`);
   const q = Math.floor(Math.abs(a) / b);
   const r = Math.abs(a) - q * b;
   const abs = r * 2 >= b ? q + 1 : q;

@@ -11,7 +11,10 @@ const positiveInt = z.number().int().positive();
 /** Plenty status and referrer ids are floats (5.1, 4.02) */
 const floatId = z.number().nonnegative();
 /** a decimal with at most 2 places, as produced by `centsToDecimal` */
-const money = z.number().finite().refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most 2 decimals');
+const money = z
+  .number()
+  .finite()
+  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most 2 decimals');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, 3 upper-case letters');
 /** ISO-8601 with an explicit offset, e.g. 2024-05-01T10:15:00+00:00 */
 export const plentyDateSchema = z
@@ -105,7 +108,10 @@ export const plentyOrderItemSchema = z.strictObject({
 });
 export type PlentyOrderItem = z.infer<typeof plentyOrderItemSchema>;
 
-export const plentyAddressRelationSchema = z.strictObject({ typeId: z.number().int().min(1).max(8), addressId: positiveInt });
+export const plentyAddressRelationSchema = z.strictObject({
+  typeId: z.number().int().min(1).max(8),
+  addressId: positiveInt,
+});
 export const plentyOrderRelationSchema = z.strictObject({
   referenceType: z.enum(['contact', 'warehouse']),
   referenceId: positiveInt,

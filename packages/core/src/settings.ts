@@ -9,7 +9,25 @@ import { z } from 'zod';
 
 /** Plenty's document language codes (not all ISO 639-1: cz, se, vn, cn). */
 export const plentyLanguages = [
-  'bg', 'cn', 'cz', 'da', 'de', 'en', 'es', 'fr', 'it', 'nl', 'nn', 'pl', 'pt', 'ro', 'ru', 'se', 'sk', 'tr', 'vn',
+  'bg',
+  'cn',
+  'cz',
+  'da',
+  'de',
+  'en',
+  'es',
+  'fr',
+  'it',
+  'nl',
+  'nn',
+  'pl',
+  'pt',
+  'ro',
+  'ru',
+  'se',
+  'sk',
+  'tr',
+  'vn',
 ] as const;
 export const plentyLanguageSchema = z.enum(plentyLanguages);
 
@@ -59,12 +77,16 @@ export const settingsSectionSchemas = {
     pageSize: z.number().int().min(1).max(500),
   }),
   store: z.object({
-    storeMapping: z.array(storeMappingRowSchema).superRefine(uniqueBy((r) => r.magentoStoreId, 'Magento store id')),
+    storeMapping: z
+      .array(storeMappingRowSchema)
+      .superRefine(uniqueBy((r) => r.magentoStoreId, 'Magento store id')),
     referrerId: floatId,
   }),
   orderStatus: z.object({
     processStatuses: z.array(z.string().min(1).max(64)),
-    statusMapping: z.array(statusMappingRowSchema).superRefine(uniqueBy((r) => r.magentoStatus, 'Magento status')),
+    statusMapping: z
+      .array(statusMappingRowSchema)
+      .superRefine(uniqueBy((r) => r.magentoStatus, 'Magento status')),
   }),
   payment: z.object({
     createPayment: z.boolean(),

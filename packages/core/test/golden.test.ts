@@ -2,16 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import {
   buildExportPlan,
+  lineTotal,
   type MapResult,
   magentoOrderSchema,
   plentyAddressCreateSchema,
   plentyContactCreateSchema,
   plentyOrderCreateSchema,
   plentyPaymentCreateSchema,
+  sumCents,
   toCents,
   toQty4,
-  lineTotal,
-  sumCents,
 } from '../src/index';
 import { goldenCases, settingsFor, variations } from './fixtures/cases';
 import { lookups } from './fixtures/context';
@@ -44,7 +44,9 @@ describe('core: golden orders → export plans', () => {
       expect(validate(o)).to.equal(false);
     });
     for (const c of goldenCases) {
-      const title = OFF_SPEC.has(c.name) ? `${c.name} is off-spec on purpose (numeric strings)` : `${c.name} validates`;
+      const title = OFF_SPEC.has(c.name)
+        ? `${c.name} is off-spec on purpose (numeric strings)`
+        : `${c.name} validates`;
       it(title, () => {
         const ok = validate(readJson(`orders/${c.name}.json`));
         if (OFF_SPEC.has(c.name)) expect(ok).to.equal(false);
@@ -72,13 +74,17 @@ describe('core: golden orders → export plans', () => {
       // THE INVARIANT: the lines' gross adds up to grand_total (minus shipping left out on purpose)
       const gross = sumCents(
         plan.order.orderItems.map((i) =>
-          lineTotal(toQty4(i.quantity), toCents(i.amounts[0]!.priceOriginalGross) - toCents(i.amounts[0]!.discount)),
+          lineTotal(
+            toQty4(i.quantity),
+            toCents(i.amounts[0]!.priceOriginalGross) - toCents(i.amounts[0]!.discount),
+          ),
         ),
       );
       expect(gross).to.equal(toCents(order.grand_total) - plan.totals.shippingExcludedCents);
       expect(plan.totals.grossCents).to.equal(gross);
       for (const [rate, vat] of Object.entries(plan.totals.magentoVatByRate)) {
-        if (plan.totals.shippingExcludedCents === 0) expect(Math.abs((plan.totals.vatByRate[rate] ?? 0) - vat), `VAT ${rate}%`).to.be.at.most(1);
+        if (plan.totals.shippingExcludedCents === 0)
+          expect(Math.abs((plan.totals.vatByRate[rate] ?? 0) - vat), `VAT ${rate}%`).to.be.at.most(1);
       }
     });
   }

@@ -12,6 +12,7 @@ import { variations } from './fixtures/cases';
 import { lookups, settings, withSettings } from './fixtures/context';
 
 /** Every way an order can be unmappable, with the exact message the admin reads. */
+// biome-ignore lint/suspicious/noExplicitAny: raw fixture JSON is patched freely
 type Json = Record<string, any>;
 const order01 = (): Json =>
   JSON.parse(readFileSync(new URL('./fixtures/orders/01-simple-de.json', import.meta.url), 'utf8'));
@@ -25,14 +26,30 @@ const shippingAddress = (o: Json) => o.extension_attributes.shipping_assignments
 
 describe('core: skipped orders name what to fix', () => {
   const cases: [string, () => string, string][] = [
-    ['export disabled', () => reason(order01(), withSettings({ export: { enabled: false } })), 'order export is disabled (export.enabled is off)'],
+    [
+      'export disabled',
+      () => reason(order01(), withSettings({ export: { enabled: false } })),
+      'order export is disabled (export.enabled is off)',
+    ],
     [
       'status not among processStatuses',
-      () => reason({ ...order01(), status: 'pending' }, withSettings({ orderStatus: { processStatuses: ['processing', 'complete'] } })),
+      () =>
+        reason(
+          { ...order01(), status: 'pending' },
+          withSettings({ orderStatus: { processStatuses: ['processing', 'complete'] } }),
+        ),
       'order status "pending" is not among the statuses to export (processing, complete)',
     ],
-    ['store not mapped', () => reason({ ...order01(), store_id: 3 }), 'store view 3 is not mapped: add it to store mapping'],
-    ['status not mapped', () => reason({ ...order01(), status: 'fraud' }), 'order status "fraud" is not mapped: add it to order status mapping'],
+    [
+      'store not mapped',
+      () => reason({ ...order01(), store_id: 3 }),
+      'store view 3 is not mapped: add it to store mapping',
+    ],
+    [
+      'status not mapped',
+      () => reason({ ...order01(), status: 'fraud' }),
+      'order status "fraud" is not mapped: add it to order status mapping',
+    ],
     [
       'payment method not mapped',
       () => {
@@ -56,9 +73,21 @@ describe('core: skipped orders name what to fix', () => {
       () => reason(order01(), withSettings({ shipping: { defaultShippingProfileId: null } })),
       'no shipping profile for shipping method "flatrate_flatrate" and no default shipping profile: set shipping.defaultShippingProfileId',
     ],
-    ['no warehouse', () => reason(order01(), withSettings({ warehouse: { mainWarehouseId: null } })), 'no main warehouse: set warehouse.mainWarehouseId'],
-    ['bad created_at', () => reason({ ...order01(), created_at: null }), 'order created_at "" is missing or not a Magento date'],
-    ['currency missing', () => reason({ ...order01(), order_currency_code: 'euro' }), 'order currency "euro" is not an ISO 4217 currency code'],
+    [
+      'no warehouse',
+      () => reason(order01(), withSettings({ warehouse: { mainWarehouseId: null } })),
+      'no main warehouse: set warehouse.mainWarehouseId',
+    ],
+    [
+      'bad created_at',
+      () => reason({ ...order01(), created_at: null }),
+      'order created_at "" is missing or not a Magento date',
+    ],
+    [
+      'currency missing',
+      () => reason({ ...order01(), order_currency_code: 'euro' }),
+      'order currency "euro" is not an ISO 4217 currency code',
+    ],
     [
       'exchange rate missing',
       () => reason({ ...order01(), order_currency_code: 'USD', base_to_order_rate: 0 }),
@@ -93,17 +122,15 @@ describe('core: skipped orders name what to fix', () => {
       },
       'billing address is missing',
     ],
-    ...(['firstname', 'lastname', 'city', 'postcode'] as const).map(
-      (f): [string, () => string, string] => [
-        `billing ${f} missing`,
-        () => {
-          const o = order01();
-          o.billing_address[f] = '  ';
-          return reason(o);
-        },
-        `billing address: ${f} is missing`,
-      ],
-    ),
+    ...(['firstname', 'lastname', 'city', 'postcode'] as const).map((f): [string, () => string, string] => [
+      `billing ${f} missing`,
+      () => {
+        const o = order01();
+        o.billing_address[f] = '  ';
+        return reason(o);
+      },
+      `billing address: ${f} is missing`,
+    ]),
     [
       'billing street missing',
       () => {
@@ -147,7 +174,7 @@ describe('core: skipped orders name what to fix', () => {
         shippingAddress(o).country_id = 'ES';
         return reason(o);
       },
-      "Plenty has no VAT configuration for delivery country ES: add one in Plenty, then refresh the lookups",
+      'Plenty has no VAT configuration for delivery country ES: add one in Plenty, then refresh the lookups',
     ],
     [
       'item VAT rate not configured',
@@ -162,8 +189,9 @@ describe('core: skipped orders name what to fix', () => {
       'shipping VAT rate not configured',
       () => {
         const o = order01();
-        o.extension_attributes.item_applied_taxes = o.extension_attributes.item_applied_taxes.map((t: Json) =>
-          t.type === 'shipping' ? { ...t, applied_taxes: [{ ...t.applied_taxes[0], percent: 16 }] } : t,
+        o.extension_attributes.item_applied_taxes = o.extension_attributes.item_applied_taxes.map(
+          (t: Json) =>
+            t.type === 'shipping' ? { ...t, applied_taxes: [{ ...t.applied_taxes[0], percent: 16 }] } : t,
         );
         return reason(o);
       },
@@ -190,9 +218,13 @@ describe('core: skipped orders name what to fix', () => {
         o.shipping_tax_amount = 0;
         o.shipping_amount = 0;
         o.shipping_discount_tax_compensation_amount = 0;
-        o.extension_attributes.custom_fees = [{ custom_fee_code: 'cod', custom_fee_label: 'COD', custom_fee_amount: 5 }];
+        o.extension_attributes.custom_fees = [
+          { custom_fee_code: 'cod', custom_fee_label: 'COD', custom_fee_amount: 5 },
+        ];
         const noZero = structuredClone(lookups);
-        noZero.plenty.vat = noZero.plenty.vat.map((c) => (c.id === 6 ? { ...c, rates: [{ id: 0, rate: 7.7 }] } : c));
+        noZero.plenty.vat = noZero.plenty.vat.map((c) =>
+          c.id === 6 ? { ...c, rates: [{ id: 0, rate: 7.7 }] } : c,
+        );
         return reason(o, settings, noZero);
       },
       "VAT rate 0% (fee cod) is not in Plenty's VAT configuration for CH (countryVatId 6)",
@@ -227,7 +259,12 @@ describe('core: skipped orders name what to fix', () => {
 
   it('a guest without e-mail still exports when createCustomer is off', () => {
     const o = magentoOrderSchema.parse({ ...order01(), customer_email: null, customer_is_guest: 1 });
-    const r = buildExportPlan({ order: o, settings: withSettings({ customer: { createCustomer: false } }), lookups, variations });
+    const r = buildExportPlan({
+      order: o,
+      settings: withSettings({ customer: { createCustomer: false } }),
+      lookups,
+      variations,
+    });
     expect(r.ok).to.equal(true);
     if (r.ok) {
       expect(r.plan.contact).to.equal(null);

@@ -28,16 +28,13 @@ describe('api: connections', () => {
   });
 
   it('CRUD with write-only secrets (secretSet), audited without secrets', async () => {
-    const c = await request(h.app)
-      .post('/api/v1/connections')
-      .set(as(h.adminKey))
-      .send({
-        kind: 'plenty',
-        name: 'erp',
-        baseUrl: 'https://p123.my.plentysystems.com/',
-        username: 'api',
-        password: 'pw-SECRET',
-      });
+    const c = await request(h.app).post('/api/v1/connections').set(as(h.adminKey)).send({
+      kind: 'plenty',
+      name: 'erp',
+      baseUrl: 'https://p123.my.plentysystems.com/',
+      username: 'api',
+      password: 'pw-SECRET',
+    });
     expect(c.status).to.equal(201);
     expect(c.body).to.include({
       kind: 'plenty',

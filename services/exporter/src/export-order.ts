@@ -9,7 +9,6 @@ import {
   type SecretBox,
   settingsForStore,
 } from '@mpc/db';
-import { isTruthyFlag, listSchema, type PlentyClient, type PlentyPayment, paymentSchema } from '@mpc/plenty';
 import type { ExportJob } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import { type CallCount, countCalls, newCallCount } from './call-counter';
@@ -185,7 +184,7 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
       };
       const paymentId = await steps.run('payment', 'plentyPaymentId', {
         find: async () => {
-          const found = await system.call((c) => findPaymentsByProperty(c, reference.typeId, reference.value));
+          const found = await system.call((c) => c.findPaymentsByProperty(reference.typeId, reference.value));
           return found.find((p) => p.mopId == null || p.mopId === payment.mopId)?.id ?? null;
         },
         create: async () => {
@@ -312,16 +311,6 @@ async function resolveVariations(system: PlentySystem, skus: string[]): Promise<
   return result;
 }
 
-async function findPaymentsByProperty(client: PlentyClient, typeId: number, value: string): Promise<PlentyPayment[]> {
-  if (typeId === 1) return client.findPaymentsByTransactionId(value);
-  const data = await client.request({
-    method: 'GET',
-    route: '/rest/payments/property/{propertyTypeId}/{propertyValue}',
-    path: `/rest/payments/property/${typeId}/${encodeURIComponent(value)}`,
-    schema: listSchema(paymentSchema),
-  });
-  return (Array.isArray(data) ? data : data.entries).filter((p) => !isTruthyFlag(p.deleted));
-}
 
 type IdField = keyof Pick<
   PlentyIds,

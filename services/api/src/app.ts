@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
   adminRoutes(route, deps);
 
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(getDocument(), { customSiteTitle: 'mpc API' }));
-  app.use(BOARD_PATH, ...bullBoardMiddleware(deps.queues, keys));
+  app.use(BOARD_PATH, ...bullBoardMiddleware(deps.queues, keys, deps.secrets));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

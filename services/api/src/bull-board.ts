@@ -1,9 +1,10 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import type { SecretBox } from '@mpc/db';
 import type { Queues } from '@mpc/queue';
 import type { RequestHandler } from 'express';
-import { authenticate, BOARD_COOKIE } from './http/auth';
+import { authenticate, BOARD_COOKIE, sealSession } from './http/auth';
 import { problems } from './http/problem';
 import type { ApiKeyRepository } from './repositories/api-keys';
 
@@ -28,13 +29,18 @@ function board(queues: Queues, readOnlyMode: boolean) {
  * write routes), admins a board that may retry, clean and promote jobs.
  *
  * A browser cannot send a Bearer header, so `/admin/queues?key=<api key>` once checks the key,
- * stores it in an HttpOnly, SameSite=Strict cookie scoped to /admin/queues and redirects to the
- * URL without the key (so it does not stay in the address bar). Bearer headers work too (curl).
+ * sets an HttpOnly, SameSite=Strict session cookie scoped to /admin/queues (a sealed key id with
+ * an 8 h expiry, never the key itself) and redirects to the URL without the key so it does not
+ * stay in the address bar. Bearer headers work too (curl).
  */
-export function bullBoardMiddleware(queues: Queues, keys: ApiKeyRepository): RequestHandler[] {
+export function bullBoardMiddleware(
+  queues: Queues,
+  keys: ApiKeyRepository,
+  secrets: SecretBox,
+): RequestHandler[] {
   const adminBoard = board(queues, false);
   const viewerBoard = board(queues, true);
-  const auth = authenticate(keys, { cookie: true });
+  const auth = authenticate(keys, { session: secrets });
   const loginWithQueryKey: RequestHandler = async (req, res, next) => {
     const key = typeof req.query.key === 'string' ? req.query.key : undefined;
     if (key === undefined) return next();
@@ -43,7 +49,7 @@ export function bullBoardMiddleware(queues: Queues, keys: ApiKeyRepository): Req
     const secure = req.secure ? '; Secure' : '';
     res.setHeader(
       'Set-Cookie',
-      `${BOARD_COOKIE}=${encodeURIComponent(key)}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE_S}${secure}`,
+      `${BOARD_COOKIE}=${encodeURIComponent(sealSession(secrets, found.id, COOKIE_MAX_AGE_S))}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE_S}${secure}`,
     );
     const url = new URL(req.originalUrl, 'http://x');
     url.searchParams.delete('key');

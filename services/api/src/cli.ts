@@ -150,7 +150,7 @@ export function buildCli(): Command {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await buildCli()
+  buildCli()
     .parseAsync(process.argv)
     .catch((err: Error) => {
       console.error(err.message);

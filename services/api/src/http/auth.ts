@@ -1,4 +1,4 @@
-import type { ApiKeyRole } from '@mpc/db';
+import type { ApiKeyRole, SecretBox } from '@mpc/db';
 import type { Request, RequestHandler } from 'express';
 import type { ApiKeyRepository, AuthenticatedKey } from '../repositories/api-keys';
 import { problems } from './problem';
@@ -37,16 +37,42 @@ export function bearerToken(req: Request): string | undefined {
 }
 
 /**
- * 401 when the key is missing, unknown or revoked (with WWW-Authenticate); the key comes from the
- * Authorization header, or for Bull Board also from its cookie (see bull-board.ts).
+ * Board session cookie: AES-256-GCM sealed {api key id, expiry} (SecretBox), so the cookie never
+ * carries the key itself; revoking the key ends the session at the next request.
  */
-export function authenticate(keys: ApiKeyRepository, opts: { cookie?: boolean } = {}): RequestHandler {
+export function sealSession(secrets: SecretBox, keyId: number, ttlSeconds: number): string {
+  return secrets.encrypt(JSON.stringify({ k: keyId, e: Date.now() + ttlSeconds * 1000 }));
+}
+
+export function openSession(secrets: SecretBox, cookie: string): number | null {
+  try {
+    const v = JSON.parse(secrets.decrypt(cookie)) as { k?: unknown; e?: unknown };
+    if (typeof v.k === 'number' && typeof v.e === 'number' && v.e > Date.now()) return v.k;
+  } catch {
+    // tampered, sealed with a key we no longer have, or garbage
+  }
+  return null;
+}
+
+/**
+ * 401 when the key is missing, unknown or revoked (with WWW-Authenticate); the key comes from the
+ * Authorization header, or for Bull Board also from its session cookie (see bull-board.ts).
+ */
+export function authenticate(keys: ApiKeyRepository, opts: { session?: SecretBox } = {}): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization;
-    let key = bearerToken(req);
+    const key = bearerToken(req);
     if (header && !key)
       return next(problems.unauthorized('the Authorization header must be "Bearer <api key>"'));
-    if (!key && opts.cookie) key = readCookie(req, BOARD_COOKIE);
+    if (!key && opts.session) {
+      const cookie = readCookie(req, BOARD_COOKIE);
+      const keyId = cookie ? openSession(opts.session, cookie) : null;
+      const found = keyId ? await keys.byId(keyId) : null;
+      if (found) {
+        req.apiKey = found;
+        return next();
+      }
+    }
     if (!key) return next(problems.unauthorized('missing API key: send "Authorization: Bearer <api key>"'));
     if (key.length > 200) return next(problems.unauthorized('unknown or revoked API key'));
     const found = await keys.authenticate(key);

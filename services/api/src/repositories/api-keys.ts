@@ -72,6 +72,12 @@ export function apiKeyRepository(prisma: PrismaClient) {
       }
       return { id: row.id, name: row.name, role: row.role };
     },
+    /** For board sessions: the key behind a verified session cookie, unless revoked since. */
+    async byId(id: number): Promise<AuthenticatedKey | null> {
+      const row = await prisma.apiKey.findUnique({ where: { id } });
+      if (!row || row.revokedAt) return null;
+      return { id: row.id, name: row.name, role: row.role };
+    },
     /** Creates the bootstrap admin key when no (unrevoked) admin key exists; returns whether it did. */
     async ensureBootstrapAdmin(key: string): Promise<boolean> {
       const existing = await prisma.apiKey.count({ where: { role: 'admin', revokedAt: null } });

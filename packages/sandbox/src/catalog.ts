@@ -1,3 +1,4 @@
+import { bundleProducts, configurableProducts, simpleProducts, virtualProducts } from './magento/fixtures';
 import type { MagentoOrder } from './magento/types';
 
 export interface CatalogEntry {
@@ -21,4 +22,18 @@ export function catalogFromOrders(orders: Iterable<MagentoOrder>, firstVariation
     }
   }
   return [...bySku.values()];
+}
+
+/** Every SKU the seeded generator can put into an order, with stable variation ids from 2000 on. */
+export function defaultCatalog(): CatalogEntry[] {
+  const out: CatalogEntry[] = [];
+  const add = (sku: string, name: string) => out.push({ sku, name, variationId: 2000 + out.length });
+  for (const p of simpleProducts) add(p.sku, p.name);
+  for (const p of configurableProducts)
+    for (const c of p.options.color)
+      for (const s of p.options.size) add(`${p.sku}-${c}-${s}`, `${p.name}-${c}-${s}`);
+  for (const b of bundleProducts)
+    add(b.dynamicPrice ? [b.sku, ...b.selections.map((s) => s.sku)].join('-') : b.sku, b.name);
+  for (const v of virtualProducts) add(v.sku, v.name);
+  return out;
 }

@@ -1,4 +1,4 @@
-export { type CatalogEntry, catalogFromOrders } from './catalog';
+export { type CatalogEntry, catalogFromOrders, defaultCatalog } from './catalog';
 export { type GenerateOrdersOptions, generateMagentoOrders, generateOrderAt } from './magento/generator';
 export {
   loadOrdersFile,
@@ -8,3 +8,9 @@ export {
 } from './magento/server';
 export { MagentoStore, type OrderPatch } from './magento/store';
 export { type MagentoOrder, magentoTime, parseMagentoTime } from './magento/types';
+export type { PlentyUser } from './plenty/auth';
+export type { FaultConfig, OutageConfig, ScriptedFault } from './plenty/faults';
+export { PLANS, type PlanLimits, type PlanName, type RouteLimit } from './plenty/rate-limit';
+export type { PlentyRuntimeConfig } from './plenty/routes/sandbox';
+export { type PlentySandbox, type PlentySandboxOptions, startPlentySandbox } from './plenty/server';
+export { PlentyState } from './plenty/state';

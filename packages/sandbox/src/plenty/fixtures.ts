@@ -23,7 +23,7 @@ export const orderStatuses = [
 ].map(([statusId, de, en, color]) => ({
   statusId: statusId as number,
   names: { de: de as string, en: en as string },
-  isErasable: Number.isInteger(statusId) ? false : true,
+  isErasable: !Number.isInteger(statusId),
   isFrontendVisible: true,
   isReorderVisible: true,
   isRedistributionVisible: false,

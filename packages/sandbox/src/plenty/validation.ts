@@ -8,7 +8,9 @@ export class Validation {
   readonly errors: Record<string, string[]> = {};
 
   add(field: string, message: string): void {
-    (this.errors[field] ??= []).push(message);
+    const list = this.errors[field] ?? [];
+    list.push(message);
+    this.errors[field] = list;
   }
   get failed(): boolean {
     return Object.keys(this.errors).length > 0;

@@ -154,7 +154,8 @@ export class Coverage {
       if (!s || depth > 12 || v === null || v === undefined) return;
       if (typeof s.$ref === 'string') {
         const name = s.$ref.split('/').pop()!;
-        return walk(defs[name] as Json, v, name, depth + 1);
+        walk(defs[name] as Json, v, name, depth + 1);
+        return;
       }
       if (Array.isArray(v)) {
         for (const x of v.slice(0, 20)) walk(s.items as Json, x, `${where}[]`, depth + 1);

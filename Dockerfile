@@ -1,0 +1,139 @@
+# syntax=docker/dockerfile:1.7
+#
+# One image per service, all from this file:
+#   docker build --target api       -t mpc-api .
+#   docker build --target scheduler -t mpc-scheduler .
+#   docker build --target collector -t mpc-collector .
+#   docker build --target exporter  -t mpc-exporter .
+#   docker build --target migrate   -t mpc-migrate .
+#   docker build --target sandbox   -t mpc-sandbox .     (Magento + Plenty simulators, demos only)
+#
+# Stages: base (Node + pnpm + tini) → deps (pnpm install from the lockfile) → build (Prisma client,
+# `pnpm deploy --prod` of every service into /out/<name>) → one small runtime stage per service.
+# The services run TypeScript directly with tsx (no compile step); `pnpm deploy` copies each
+# service with its production dependencies and the workspace packages it imports (their src/,
+# including the generated Prisma client). tsx is a root devDependency, so the deploy of a service
+# does not carry it: it comes from the @mpc/deploy package (which pins it in the lockfile) and is
+# linked into every runtime image as node_modules/tsx, so `node --import tsx` works unchanged.
+# Packages and tests are checked by packages/deploy/test/dockerfile.test.ts.
+
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# ---------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS base
+ENV PNPM_HOME=/pnpm \
+    PATH=/pnpm:$PATH \
+    CI=true
+# tini: PID 1 that forwards SIGTERM/SIGINT to node and reaps zombies (graceful shutdown).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && npm install -g pnpm@12.4.2 \
+ && npm cache clean --force
+
+# ---------------------------------------------------------------------------------------------
+FROM base AS deps
+WORKDIR /src
+# the lockfile alone is enough to fill the store; this layer is cached until it changes
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
+RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
+    pnpm fetch --frozen-lockfile
+COPY . .
+RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
+    pnpm install --frozen-lockfile --offline
+
+# ---------------------------------------------------------------------------------------------
+FROM deps AS build
+# the Prisma client is generated into packages/db/src/generated (offline: see scripts/prisma-generate.mjs)
+RUN node scripts/prisma-generate.mjs
+RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
+    set -eux; \
+    for svc in api scheduler collector exporter; do \
+      pnpm --filter "@mpc/$svc" deploy --prod "/out/$svc"; \
+    done; \
+    pnpm --filter @mpc/db deploy --prod /out/migrate/packages/db; \
+    cp -r prisma /out/migrate/prisma; \
+    pnpm --filter @mpc/sandbox deploy --prod /out/sandbox; \
+    pnpm --filter @mpc/deploy deploy --prod /out/tsx; \
+    for d in /out/api /out/scheduler /out/collector /out/exporter /out/migrate/packages/db /out/sandbox; do \
+      rm -rf "$d/test" "$d/node_modules/tsx"; \
+      ln -s /opt/tsx/node_modules/tsx "$d/node_modules/tsx"; \
+    done
+
+# ---------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    LOG_LEVEL=info
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/tsx /opt/tsx
+# tsx keeps its transform cache in $TMPDIR: the only writable path (an emptyDir on Kubernetes,
+# where the root filesystem is read-only)
+ENV TMPDIR=/tmp
+WORKDIR /app
+ENTRYPOINT ["/usr/bin/tini", "--"]
+# `node` is the unprivileged user (uid 1000) of the official Node image
+USER node
+
+# ---------------------------------------------------------------------------------------------
+FROM runtime AS api
+COPY --from=build --chown=root:root /out/api /app
+ENV API_PORT=3000
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.API_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+USER node
+# admin CLI in the same image: docker compose run --rm api node --import tsx src/cli.ts secrets rotate
+CMD ["node", "--import", "tsx", "src/main.ts"]
+
+# ---------------------------------------------------------------------------------------------
+FROM runtime AS scheduler
+COPY --from=build --chown=root:root /out/scheduler /app
+ENV HEALTH_PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+USER node
+CMD ["node", "--import", "tsx", "src/main.ts"]
+
+# ---------------------------------------------------------------------------------------------
+FROM runtime AS collector
+COPY --from=build --chown=root:root /out/collector /app
+ENV HEALTH_PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+USER node
+CMD ["node", "--import", "tsx", "src/main.ts"]
+
+# ---------------------------------------------------------------------------------------------
+FROM runtime AS exporter
+COPY --from=build --chown=root:root /out/exporter /app
+ENV HEALTH_PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+USER node
+CMD ["node", "--import", "tsx", "src/main.ts"]
+
+# ---------------------------------------------------------------------------------------------
+# One-shot: applies prisma/migrations/*/migration.sql (the migrator finds them at
+# ../../../prisma/migrations from packages/db/src, hence the repository layout under /app).
+FROM runtime AS migrate
+COPY --from=build --chown=root:root /out/migrate /app
+WORKDIR /app/packages/db
+HEALTHCHECK NONE
+USER node
+CMD ["node", "--import", "tsx", "src/migrate-cli.ts"]
+
+# ---------------------------------------------------------------------------------------------
+# Magento and Plenty simulators for demos (never in production).
+FROM runtime AS sandbox
+COPY --from=build --chown=root:root /out/sandbox /app
+ENV SANDBOX_PORT=8090
+EXPOSE 8090
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "require('node:net').connect(Number(process.env.SANDBOX_PORT),'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"]
+USER node
+CMD ["node", "--import", "tsx", "src/cli.ts"]

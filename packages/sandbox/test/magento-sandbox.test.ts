@@ -19,9 +19,16 @@ describe('Magento sandbox', () => {
   const all = generateMagentoOrders({ count: 80, seed: 5 }) as Record<string, any>[];
 
   before(async () => {
-    sb = await startMagentoSandbox({ orders: { count: 80, seed: 5 }, integrationTokens: ['int-token'], now: () => clock });
+    sb = await startMagentoSandbox({
+      orders: { count: 80, seed: 5 },
+      integrationTokens: ['int-token'],
+      now: () => clock,
+    });
     m = client(sb.url);
-    const t = await m.call('POST', '/rest/V1/integration/admin/token', { username: 'admin', password: 'admin123' });
+    const t = await m.call('POST', '/rest/V1/integration/admin/token', {
+      username: 'admin',
+      password: 'admin123',
+    });
     expect(t.status).to.equal(200);
     expect(t.body).to.be.a('string');
     m.setToken(t.body);
@@ -31,7 +38,11 @@ describe('Magento sandbox', () => {
   const orders = async (q: Record<string, string | number>) => {
     const r = await m.call('GET', `/rest/V1/orders?${sc(q)}`);
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
-    return r.body as { items: Record<string, any>[]; total_count: number; search_criteria: Record<string, any> };
+    return r.body as {
+      items: Record<string, any>[];
+      total_count: number;
+      search_criteria: Record<string, any>;
+    };
   };
 
   describe('auth', () => {
@@ -41,9 +52,15 @@ describe('Magento sandbox', () => {
         anon.setToken(tok);
         const r = await anon.call('GET', '/rest/V1/orders');
         expect(r.status).to.equal(401);
-        expect(r.body).to.deep.equal({ message: "The consumer isn't authorized to access %resources.", parameters: { resources: 'Magento_Sales::actions_view' } });
+        expect(r.body).to.deep.equal({
+          message: "The consumer isn't authorized to access %resources.",
+          parameters: { resources: 'Magento_Sales::actions_view' },
+        });
       }
-      const t = await anon.call('POST', '/rest/V1/integration/admin/token', { username: 'admin', password: 'admin123' });
+      const t = await anon.call('POST', '/rest/V1/integration/admin/token', {
+        username: 'admin',
+        password: 'admin123',
+      });
       anon.setToken(t.body);
       expect((await anon.call('GET', '/rest/V1/orders/1')).status).to.equal(200);
       clock += 4 * 3600 * 1000 + 1;
@@ -54,7 +71,10 @@ describe('Magento sandbox', () => {
       const i = client(sb.url);
       i.setToken('int-token');
       expect((await i.call('GET', '/rest/V1/store/storeViews')).status).to.equal(200);
-      const bad = await i.call('POST', '/rest/V1/integration/admin/token', { username: 'admin', password: 'x' });
+      const bad = await i.call('POST', '/rest/V1/integration/admin/token', {
+        username: 'admin',
+        password: 'x',
+      });
       expect(bad.status).to.equal(401);
       expect(bad.body.message).to.match(/sign-in was incorrect/);
       const missing = await i.call('POST', '/rest/V1/integration/admin/token', { username: 'admin' });
@@ -65,7 +85,11 @@ describe('Magento sandbox', () => {
 
   describe('searchCriteria', () => {
     it('ORs filters inside a group and ANDs groups', async () => {
-      const r = await orders({ ...filter(0, 0, 'status', 'processing'), ...filter(0, 1, 'status', 'complete'), ...filter(1, 0, 'store_id', '1') });
+      const r = await orders({
+        ...filter(0, 0, 'status', 'processing'),
+        ...filter(0, 1, 'status', 'complete'),
+        ...filter(1, 0, 'store_id', '1'),
+      });
       const expected = all.filter((o) => ['processing', 'complete'].includes(o.status) && o.store_id === 1);
       expect(r.total_count).to.equal(expected.length).and.to.be.greaterThan(0);
       expect(r.items.map((o) => o.entity_id)).to.deep.equal(expected.map((o) => o.entity_id));
@@ -90,7 +114,10 @@ describe('Magento sandbox', () => {
       ];
       for (const [field, value, type, pred] of cases) {
         const r = await orders({ ...filter(0, 0, field, value, type), '[pageSize]': 200 });
-        expect(r.items.map((o) => o.entity_id), `${field} ${type} ${value}`).to.deep.equal(all.filter(pred).map((o) => o.entity_id));
+        expect(
+          r.items.map((o) => o.entity_id),
+          `${field} ${type} ${value}`,
+        ).to.deep.equal(all.filter(pred).map((o) => o.entity_id));
       }
     });
     it('sorts by several fields and pages with total_count', async () => {
@@ -102,21 +129,33 @@ describe('Magento sandbox', () => {
         '[pageSize]': 10,
         '[currentPage]': 2,
       });
-      const sorted = [...all].sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : b.entity_id - a.entity_id));
+      const sorted = [...all].sort((a, b) =>
+        a.status < b.status ? -1 : a.status > b.status ? 1 : b.entity_id - a.entity_id,
+      );
       expect(r.items.map((o) => o.entity_id)).to.deep.equal(sorted.slice(10, 20).map((o) => o.entity_id));
       expect(r.total_count).to.equal(80);
       expect(r.search_criteria).to.deep.include({ page_size: 10, current_page: 2 });
       expect(r.search_criteria.sort_orders).to.have.length(2);
     });
     it('echoes page_size/current_page only when sent; accepts camelCase keys', async () => {
-      const r = await orders({ '[filterGroups][0][filters][0][field]': 'entity_id', '[filterGroups][0][filters][0][value]': '3', '[filterGroups][0][filters][0][conditionType]': 'eq' });
+      const r = await orders({
+        '[filterGroups][0][filters][0][field]': 'entity_id',
+        '[filterGroups][0][filters][0][value]': '3',
+        '[filterGroups][0][filters][0][conditionType]': 'eq',
+      });
       expect(r.total_count).to.equal(1);
-      expect(r.search_criteria).to.deep.equal({ filter_groups: [{ filters: [{ field: 'entity_id', value: '3', condition_type: 'eq' }] }] });
+      expect(r.search_criteria).to.deep.equal({
+        filter_groups: [{ filters: [{ field: 'entity_id', value: '3', condition_type: 'eq' }] }],
+      });
     });
     it('returns the last page again past the end (quirk on), an empty page when off', async () => {
       const past = await orders({ '[pageSize]': 30, '[currentPage]': 9 });
       expect(past.items.map((o) => o.entity_id)).to.deep.equal(all.slice(60).map((o) => o.entity_id));
-      const off = await startMagentoSandbox({ orders: { count: 10, seed: 1 }, repeatLastPageQuirk: false, integrationTokens: ['t'] });
+      const off = await startMagentoSandbox({
+        orders: { count: 10, seed: 1 },
+        repeatLastPageQuirk: false,
+        integrationTokens: ['t'],
+      });
       const c2 = client(off.url);
       c2.setToken('t');
       const r = await c2.call('GET', `/rest/V1/orders?${sc({ '[pageSize]': 5, '[currentPage]': 3 })}`);
@@ -132,41 +171,70 @@ describe('Magento sandbox', () => {
       c2.setToken('t');
       const big = await c2.call('GET', `/rest/V1/orders?${sc({ '[pageSize]': 301 })}`);
       expect(big.status).to.equal(400);
-      expect(big.body).to.deep.equal({ message: 'Maximum SearchCriteria pageSize is %max', parameters: { max: 300 } });
+      expect(big.body).to.deep.equal({
+        message: 'Maximum SearchCriteria pageSize is %max',
+        parameters: { max: 300 },
+      });
       await lim.close();
     });
     it('applies `fields` selections and store-code prefixes', async () => {
-      const r = await m.call('GET', `/rest/default/V1/orders?${sc({ '[pageSize]': 2 })}&fields=items[entity_id,status],total_count`);
-      expect(r.body).to.deep.equal({ items: all.slice(0, 2).map((o) => ({ entity_id: o.entity_id, status: o.status })), total_count: 80 });
-      expect((await m.call('GET', '/rest/nope/V1/orders')).body.message).to.equal('Request does not match any route.');
+      const r = await m.call(
+        'GET',
+        `/rest/default/V1/orders?${sc({ '[pageSize]': 2 })}&fields=items[entity_id,status],total_count`,
+      );
+      expect(r.body).to.deep.equal({
+        items: all.slice(0, 2).map((o) => ({ entity_id: o.entity_id, status: o.status })),
+        total_count: 80,
+      });
+      expect((await m.call('GET', '/rest/nope/V1/orders')).body.message).to.equal(
+        'Request does not match any route.',
+      );
     });
   });
 
   describe('orders, documents and sandbox control', () => {
-    it('GET /V1/orders/{id}: the order, or 404 with Magento\'s message', async () => {
+    it("GET /V1/orders/{id}: the order, or 404 with Magento's message", async () => {
       const r = await m.call('GET', '/rest/V1/orders/12');
       expect(JSON.stringify(r.body)).to.equal(JSON.stringify(all[11]));
       const x = await m.call('GET', '/rest/V1/orders/4242');
       expect(x.status).to.equal(404);
-      expect(x.body).to.deep.equal({ message: "The entity that was requested doesn't exist. Verify the entity and try again.", parameters: [] });
+      expect(x.body).to.deep.equal({
+        message: "The entity that was requested doesn't exist. Verify the entity and try again.",
+        parameters: [],
+      });
     });
     it('POST comments adds a status history entry and can set the status', async () => {
-      const body = { statusHistory: { comment: 'Exported as 1001', is_customer_notified: 0, is_visible_on_front: 0, parent_id: 20, status: 'complete' } };
+      const body = {
+        statusHistory: {
+          comment: 'Exported as 1001',
+          is_customer_notified: 0,
+          is_visible_on_front: 0,
+          parent_id: 20,
+          status: 'complete',
+        },
+      };
       const r = await m.call('POST', '/rest/V1/orders/20/comments', body);
       expect(r.body).to.equal(true);
       const o = (await m.call('GET', '/rest/V1/orders/20')).body;
       expect(o.status_histories[0].comment).to.equal('Exported as 1001');
       expect(o.status).to.equal('complete');
-      expect((await m.call('POST', '/rest/V1/orders/20/comments', { statusHistory: { comment: 'x' } })).status).to.equal(400);
+      expect(
+        (await m.call('POST', '/rest/V1/orders/20/comments', { statusHistory: { comment: 'x' } })).status,
+      ).to.equal(400);
     });
     it('lists invoices, shipments and credit memos by order_id', async () => {
       const closed = all.find((o) => o.state === 'closed')!;
       for (const kind of ['invoices', 'shipments', 'creditmemos']) {
-        const r = await m.call('GET', `/rest/V1/${kind}?${sc(filter(0, 0, 'order_id', String(closed.entity_id)))}`);
+        const r = await m.call(
+          'GET',
+          `/rest/V1/${kind}?${sc(filter(0, 0, 'order_id', String(closed.entity_id)))}`,
+        );
         expect(r.body.total_count, kind).to.equal(1);
         expect(r.body.items[0].order_id).to.equal(closed.entity_id);
       }
-      expect((await m.call('GET', `/rest/V1/invoices/${closed.entity_id}`)).body.grand_total).to.equal(closed.grand_total);
+      expect((await m.call('GET', `/rest/V1/invoices/${closed.entity_id}`)).body.grand_total).to.equal(
+        closed.grand_total,
+      );
     });
     it('drives append-mode collection: add orders, change a status (moves updated_at), read the state', async () => {
       clock = Date.UTC(2030, 0, 1, 12);
@@ -178,9 +246,21 @@ describe('Magento sandbox', () => {
       const patched = await m.call('PATCH', '/sandbox/orders/5', { status: 'closed' });
       expect(patched.body.updated_at).to.equal(since);
       expect(patched.body.total_refunded).to.equal(patched.body.grand_total);
-      const explicit = await m.call('POST', '/sandbox/orders', [{ ...all[0], entity_id: undefined, increment_id: 'X-1', created_at: undefined, updated_at: undefined }]);
+      const explicit = await m.call('POST', '/sandbox/orders', [
+        {
+          ...all[0],
+          entity_id: undefined,
+          increment_id: 'X-1',
+          created_at: undefined,
+          updated_at: undefined,
+        },
+      ]);
       expect(explicit.body.ids).to.deep.equal([84]);
-      const r = await orders({ ...filter(0, 0, 'updated_at', since, 'gteq'), '[sortOrders][0][field]': 'entity_id', '[sortOrders][0][direction]': 'ASC' });
+      const r = await orders({
+        ...filter(0, 0, 'updated_at', since, 'gteq'),
+        '[sortOrders][0][field]': 'entity_id',
+        '[sortOrders][0][direction]': 'ASC',
+      });
       expect(r.items.map((o) => o.entity_id)).to.deep.equal([5, 81, 82, 83, 84]);
       sb.store.patchOrder(84, { status: 'canceled' });
       expect(sb.store.getOrder(84)!.status).to.equal('canceled');

@@ -131,9 +131,9 @@ CMD ["node", "--import", "tsx", "src/migrate-cli.ts"]
 # Magento and Plenty simulators for demos (never in production).
 FROM runtime AS sandbox
 COPY --from=build --chown=root:root /out/sandbox /app
-ENV SANDBOX_PORT=8090
-EXPOSE 8090
+EXPOSE 8081 8082
+# the simulators answer any path; a 404 still proves the Magento one is up
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "require('node:net').connect(Number(process.env.SANDBOX_PORT),'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8081/healthz').then(()=>process.exit(0),()=>process.exit(1))"]
 USER node
-CMD ["node", "--import", "tsx", "src/cli.ts"]
+CMD ["node", "--import", "tsx", "src/cli.ts", "--host", "0.0.0.0", "--magento-port", "8081", "--plenty-port", "8082"]

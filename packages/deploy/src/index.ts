@@ -1,0 +1,4 @@
+export { fromRoot, repoRoot } from './paths';
+export * from './kustomize';
+export * from './env-keys';
+export * from './compose';

@@ -107,6 +107,8 @@ describe('Magento sandbox', () => {
         ['entity_id', '5', 'lteq', (o) => o.entity_id <= 5],
         ['updated_at', mid, 'from', (o) => o.updated_at >= mid],
         ['updated_at', mid, 'to', (o) => o.updated_at <= mid],
+        ['updated_at', mid, 'gt', (o) => o.updated_at > mid],
+        ['updated_at', mid, 'lt', (o) => o.updated_at < mid],
         ['customer_email', '%.1@example%', 'like', (o) => /\.1@example/.test(o.customer_email)],
         ['customer_id', '', 'null', (o) => o.customer_id === undefined],
         ['customer_id', '', 'notnull', (o) => o.customer_id !== undefined],
@@ -136,6 +138,24 @@ describe('Magento sandbox', () => {
       expect(r.total_count).to.equal(80);
       expect(r.search_criteria).to.deep.include({ page_size: 10, current_page: 2 });
       expect(r.search_criteria.sort_orders).to.have.length(2);
+    });
+    it('combines an updated_at window (from/to in separate groups) with a sort on updated_at', async () => {
+      const lo = all[10]!.updated_at as string;
+      const hi = all[60]!.updated_at as string;
+      const r = await orders({
+        ...filter(0, 0, 'updated_at', lo, 'gteq'),
+        ...filter(1, 0, 'updated_at', hi, 'lteq'),
+        ...filter(2, 0, 'status', 'canceled', 'neq'),
+        '[sortOrders][0][field]': 'updated_at',
+        '[sortOrders][0][direction]': 'ASC',
+        '[pageSize]': 200,
+      });
+      const expected = all
+        .filter((o) => o.updated_at >= lo && o.updated_at <= hi && o.status !== 'canceled')
+        .sort((a, b) =>
+          a.updated_at < b.updated_at ? -1 : a.updated_at > b.updated_at ? 1 : a.entity_id - b.entity_id,
+        );
+      expect(r.items.map((o) => o.entity_id)).to.deep.equal(expected.map((o) => o.entity_id));
     });
     it('echoes page_size/current_page only when sent; accepts camelCase keys', async () => {
       const r = await orders({

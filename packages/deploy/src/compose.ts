@@ -29,18 +29,21 @@ export function loadCompose(file = composePath()): ComposeFile {
 
 export function interpolate<T>(value: T, env: Record<string, string | undefined>): T {
   if (typeof value === 'string') {
-    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, name, op, arg, bare) => {
-      if (m === '$$') return '$';
-      if (bare) return env[bare] ?? '';
-      const v = env[name as string];
-      const unset = v === undefined || (op?.startsWith(':') && v === '');
-      if (op?.endsWith('-')) return unset ? (arg as string) : v!;
-      if (op?.endsWith('?')) {
-        if (unset) throw new Error(`required variable ${name} is missing: ${arg}`);
-        return v!;
-      }
-      return v ?? '';
-    }) as T;
+    return value.replace(
+      /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (m, name, op, arg, bare) => {
+        if (m === '$$') return '$';
+        if (bare) return env[bare] ?? '';
+        const v = env[name as string];
+        const unset = v === undefined || (op?.startsWith(':') && v === '');
+        if (op?.endsWith('-')) return unset ? (arg as string) : v!;
+        if (op?.endsWith('?')) {
+          if (unset) throw new Error(`required variable ${name} is missing: ${arg}`);
+          return v!;
+        }
+        return v ?? '';
+      },
+    ) as T;
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(v, env)) as T;
   if (value && typeof value === 'object') {

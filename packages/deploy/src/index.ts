@@ -1,4 +1,4 @@
-export { fromRoot, repoRoot } from './paths';
-export * from './kustomize';
-export * from './env-keys';
 export * from './compose';
+export * from './env-keys';
+export * from './kustomize';
+export { fromRoot, repoRoot } from './paths';

@@ -3,7 +3,7 @@
 // cannot be installed from the npm registry; anything this renderer does not support throws, so
 // a kustomization using more than this cannot pass the tests unnoticed.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 export type Manifest = {
@@ -13,8 +13,23 @@ export type Manifest = {
   [k: string]: unknown;
 };
 
-const SUPPORTED = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'components', 'images', 'patches']);
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'StorageClass']);
+const SUPPORTED = new Set([
+  'apiVersion',
+  'kind',
+  'namespace',
+  'resources',
+  'components',
+  'images',
+  'patches',
+]);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'StorageClass',
+]);
 
 export function readYamlDocs(file: string): Manifest[] {
   const docs = parseAllDocuments(readFileSync(file, 'utf8'));
@@ -42,7 +57,8 @@ function checkBelow(root: string, file: string) {
   }
 }
 
-export const resourceId = (m: Manifest) => `${m.apiVersion}/${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`;
+export const resourceId = (m: Manifest) =>
+  `${m.apiVersion}/${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -77,7 +93,8 @@ export function render(dir: string, expectKind: 'Kustomization' | 'Component' = 
   let resources: Manifest[] = [];
   const add = (items: Manifest[]) => {
     for (const m of items) {
-      if (resources.some((r) => resourceId(r) === resourceId(m))) throw new Error(`${file}: duplicate resource ${resourceId(m)}`);
+      if (resources.some((r) => resourceId(r) === resourceId(m)))
+        throw new Error(`${file}: duplicate resource ${resourceId(m)}`);
       resources.push(m);
     }
   };
@@ -99,14 +116,17 @@ export function render(dir: string, expectKind: 'Kustomization' | 'Component' = 
     files.push(...sub.files);
     add(sub.resources);
   }
-  for (const patch of (k.patches as { path?: string; patch?: string; target?: unknown }[] | undefined) ?? []) {
-    if (!patch.path || patch.target || patch.patch) throw new Error(`${file}: only "patches: - path:" (strategic merge) is supported`);
+  for (const patch of (k.patches as { path?: string; patch?: string; target?: unknown }[] | undefined) ??
+    []) {
+    if (!patch.path || patch.target || patch.patch)
+      throw new Error(`${file}: only "patches: - path:" (strategic merge) is supported`);
     const p = resolve(root, patch.path);
     checkBelow(root, p);
     files.push(p);
     for (const doc of readYamlDocs(p)) {
       const target = resources.find(
-        (r) => r.apiVersion === doc.apiVersion && r.kind === doc.kind && r.metadata.name === doc.metadata.name,
+        (r) =>
+          r.apiVersion === doc.apiVersion && r.kind === doc.kind && r.metadata.name === doc.metadata.name,
       );
       if (!target) throw new Error(`${p}: patch target ${doc.kind}/${doc.metadata.name} not found`);
       mergeMaps(target as Record<string, unknown>, doc as Record<string, unknown>);
@@ -114,9 +134,13 @@ export function render(dir: string, expectKind: 'Kustomization' | 'Component' = 
   }
   if (typeof k.namespace === 'string') {
     const ns = k.namespace;
-    resources = resources.map((r) => (CLUSTER_SCOPED.has(r.kind) ? r : { ...r, metadata: { ...r.metadata, namespace: ns } }));
+    resources = resources.map((r) =>
+      CLUSTER_SCOPED.has(r.kind) ? r : { ...r, metadata: { ...r.metadata, namespace: ns } },
+    );
   }
-  for (const image of (k.images as { name: string; newName?: string; newTag?: string; digest?: string }[] | undefined) ?? []) {
+  for (const image of (k.images as
+    | { name: string; newName?: string; newTag?: string; digest?: string }[]
+    | undefined) ?? []) {
     for (const r of resources) {
       for (const c of podContainers(r)) {
         const [name, tag] = splitImage(c.image);
@@ -159,7 +183,9 @@ export type PodSpec = {
 };
 
 export function podSpec(m: Manifest): PodSpec | undefined {
-  const spec = m.spec as { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } | undefined;
+  const spec = m.spec as
+    | { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } }
+    | undefined;
   return spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
 }
 
@@ -167,4 +193,3 @@ export function podContainers(m: Manifest): Container[] {
   const spec = podSpec(m);
   return spec ? [...spec.containers, ...(spec.initContainers ?? [])] : [];
 }
-

@@ -26,7 +26,8 @@ function validator() {
 function durationSeconds(d: string): number {
   let total = 0;
   for (const [, n, u] of d.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)) {
-    total += Number(n) * ({ h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 } as Record<string, number>)[u!]!;
+    total +=
+      Number(n) * ({ h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 } as Record<string, number>)[u!]!;
   }
   return total;
 }
@@ -55,7 +56,9 @@ describe('docker-compose.yml', () => {
   it('the schema check is not vacuous: it rejects an unknown service key and a bad depends_on condition', () => {
     const validate = validator();
     expect(validate({ services: { a: { image: 'x:1', restart_policy: 'always' } } })).to.equal(false);
-    expect(validate({ services: { a: { image: 'x:1', depends_on: { b: { condition: 'done' } } } } })).to.equal(false);
+    expect(
+      validate({ services: { a: { image: 'x:1', depends_on: { b: { condition: 'done' } } } } }),
+    ).to.equal(false);
   });
 
   it('interpolates without .env (no required variables), so the backing stores start alone', () => {
@@ -88,7 +91,9 @@ describe('docker-compose.yml', () => {
     const migrate = services.migrate!;
     expect(migrate.restart).to.equal('no');
     expect((migrate.build as { target: string }).target).to.equal('migrate');
-    expect((migrate.depends_on as Record<string, { condition: string }>).postgres!.condition).to.equal('service_healthy');
+    expect((migrate.depends_on as Record<string, { condition: string }>).postgres!.condition).to.equal(
+      'service_healthy',
+    );
     for (const [name, s] of app) {
       const deps = s.depends_on as Record<string, { condition: string }>;
       expect(deps.migrate?.condition, name).to.equal('service_completed_successfully');

@@ -123,19 +123,24 @@ describe('Dockerfile', () => {
   it('the sandbox target runs packages/sandbox/src/cli.ts', function () {
     expect(cmdOf('sandbox').slice(0, 4)).to.deep.equal(['node', '--import', 'tsx', 'src/cli.ts']);
     if (!existsSync(fromRoot('packages/sandbox/src/cli.ts'))) {
-      console.log('      note: packages/sandbox/src/cli.ts does not exist yet; the sandbox target cannot start');
+      console.log(
+        '      note: packages/sandbox/src/cli.ts does not exist yet; the sandbox target cannot start',
+      );
       this.skip();
     }
     // every --flag the image and compose pass is one the CLI declares (parseArgs options)
     const cli = readFileSync(fromRoot('packages/sandbox/src/cli.ts'), 'utf8');
     const compose = loadCompose().services.sandbox!.command as string[];
-    for (const flag of [...cmdOf('sandbox'), ...compose].filter((a) => a.startsWith('--') && a !== '--import')) {
+    for (const flag of [...cmdOf('sandbox'), ...compose].filter(
+      (a) => a.startsWith('--') && a !== '--import',
+    )) {
       expect(cli, flag).to.match(new RegExp(`['"]?${flag.slice(2)}['"]?: \\{ type:`));
     }
   });
 
   it('installs from the lockfile with the pinned pnpm and generates the Prisma client', () => {
-    const pm = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { packageManager: string }).packageManager;
+    const pm = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { packageManager: string })
+      .packageManager;
     expect(text).to.include(`npm install -g ${pm}`);
     expect(text).to.match(/pnpm install --frozen-lockfile/);
     expect(text).to.include('node scripts/prisma-generate.mjs');
@@ -145,7 +150,9 @@ describe('Dockerfile', () => {
   });
 
   it('runs the same tsx as development (@mpc/deploy pins it for the images)', () => {
-    const root = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const root = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
     const deploy = JSON.parse(readFileSync(fromRoot('packages/deploy/package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
@@ -153,7 +160,9 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps node_modules, .git and .env out, and the sources in', () => {
-    const lines = readFileSync(fromRoot('.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const lines = readFileSync(fromRoot('.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(lines).to.include.members(['**/node_modules', '.git', '.env', '**/generated']);
     for (const needed of ['packages', 'services', 'prisma', 'scripts', 'pnpm-lock.yaml', 'packages/deploy']) {
       expect(lines, needed).not.to.include(needed);

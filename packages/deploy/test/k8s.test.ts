@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { expect } from 'chai';
-import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { loadCompose } from '../src/compose';
 import { allServiceEnvKeys, migrateEnvKeys, SERVICES } from '../src/env-keys';
 import { type Manifest, podContainers, podSpec, readYamlDocs, render, splitImage } from '../src/kustomize';
@@ -37,20 +37,39 @@ function validate(m: Manifest) {
   new Model(m as never).validate();
 }
 
-const SECRET_KEYS = ['DATABASE_URL', 'REDIS_URL', 'SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'API_BOOTSTRAP_ADMIN_KEY'];
+type Rule = { ports?: { port: number }[] };
+type PolicySpec = {
+  podSelector: Record<string, unknown>;
+  policyTypes: string[];
+  ingress?: Rule[];
+  egress?: Rule[];
+};
+
+const SECRET_KEYS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SECRETS_KEY',
+  'SECRETS_KEY_PREVIOUS',
+  'API_BOOTSTRAP_ADMIN_KEY',
+];
 
 describe('k8s manifests', () => {
   const base = render(fromRoot('k8s/base')).resources;
   const example = render(fromRoot('k8s/overlays/example')).resources;
   const exampleHpa = render(fromRoot('k8s/overlays/example-hpa')).resources;
   const secret = readYamlDocs(fromRoot('k8s/base/secret.example.yaml'))[0]!;
-  const find = (rs: Manifest[], kind: string, name: string) => rs.find((r) => r.kind === kind && r.metadata.name === name);
+  const find = (rs: Manifest[], kind: string, name: string) =>
+    rs.find((r) => r.kind === kind && r.metadata.name === name);
   const deployment = (name: string) => find(base, 'Deployment', `mpc-${name}`)!;
   const config = find(base, 'ConfigMap', 'mpc-config') as Manifest & { data: Record<string, string> };
   const workloads = base.filter((r) => r.kind === 'Deployment' || r.kind === 'Job');
 
   it('every rendered resource (base, both overlays) and the Secret template validate against the Kubernetes schemas', () => {
-    for (const [name, rs] of [['base', base], ['example', example], ['example-hpa', exampleHpa]] as const) {
+    for (const [name, rs] of [
+      ['base', base],
+      ['example', example],
+      ['example-hpa', exampleHpa],
+    ] as const) {
       expect(rs.length, name).to.be.greaterThan(10);
       for (const r of rs) {
         try {
@@ -70,14 +89,26 @@ describe('k8s manifests', () => {
     const noContainers = structuredClone(deployment('api')) as Manifest;
     delete (podSpec(noContainers) as Partial<ReturnType<typeof podSpec>> & object).containers;
     expect(() => validate(noContainers)).to.throw(/containers/);
-    expect(() => validate({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'x' }, spec: { triggers: [] } } as never)).to.throw(/scaleTargetRef/);
+    expect(() =>
+      validate({
+        apiVersion: 'keda.sh/v1alpha1',
+        kind: 'ScaledObject',
+        metadata: { name: 'x' },
+        spec: { triggers: [] },
+      } as never),
+    ).to.throw(/scaleTargetRef/);
   });
 
   it('has a Deployment for every service in docker-compose.yml and a migrate Job', () => {
-    const composeApp = Object.entries(loadCompose().services).filter(([, s]) => (s.build as { target?: string } | undefined)?.target && !s.profiles);
+    const composeApp = Object.entries(loadCompose().services).filter(
+      ([, s]) => (s.build as { target?: string } | undefined)?.target && !s.profiles,
+    );
     for (const [name, s] of composeApp) {
       if (name === 'migrate') expect(find(base, 'Job', 'mpc-migrate'), name).to.be.an('object');
-      else expect(find(base, 'Deployment', `mpc-${(s.build as { target: string }).target}`), name).to.be.an('object');
+      else
+        expect(find(base, 'Deployment', `mpc-${(s.build as { target: string }).target}`), name).to.be.an(
+          'object',
+        );
     }
     expect(composeApp.map(([n]) => n).sort()).to.deep.equal([...SERVICES, 'migrate'].sort());
   });
@@ -89,7 +120,10 @@ describe('k8s manifests', () => {
       expect(c!.livenessProbe!.httpGet, svc).to.deep.equal({ path: '/healthz', port });
       expect(c!.readinessProbe!.httpGet, svc).to.deep.equal({ path: '/readyz', port });
       expect(c!.startupProbe?.httpGet?.path, svc).to.equal('/healthz');
-      expect(c!.ports!.map((p) => p.containerPort), svc).to.include(port);
+      expect(
+        c!.ports!.map((p) => p.containerPort),
+        svc,
+      ).to.include(port);
     }
   });
 
@@ -136,22 +170,30 @@ describe('k8s manifests', () => {
         });
         expect(c.securityContext!.capabilities!.drop).to.deep.equal(['ALL']);
         // tsx needs a writable TMPDIR
-        expect(c.volumeMounts?.map((v) => v.mountPath), w.metadata.name).to.include('/tmp');
+        expect(
+          c.volumeMounts?.map((v) => v.mountPath),
+          w.metadata.name,
+        ).to.include('/tmp');
       }
     }
   });
 
   it('has PodDisruptionBudgets that select the api, collector and exporter pods', () => {
     for (const svc of ['api', 'collector', 'exporter']) {
-      const pdb = find(base, 'PodDisruptionBudget', `mpc-${svc}`) as Manifest & { spec: { selector: { matchLabels: Record<string, string> } } };
+      const pdb = find(base, 'PodDisruptionBudget', `mpc-${svc}`) as Manifest & {
+        spec: { selector: { matchLabels: Record<string, string> } };
+      };
       expect(pdb, svc).to.be.an('object');
-      const labels = (deployment(svc).spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      const labels = (deployment(svc).spec as { template: { metadata: { labels: Record<string, string> } } })
+        .template.metadata.labels;
       expect(labels).to.deep.include(pdb.spec.selector.matchLabels);
     }
   });
 
   it('exposes the api through a Service that selects its pods and targets its port', () => {
-    const svc = find(base, 'Service', 'mpc-api') as Manifest & { spec: { selector: Record<string, string>; ports: { targetPort: string }[] } };
+    const svc = find(base, 'Service', 'mpc-api') as Manifest & {
+      spec: { selector: Record<string, string>; ports: { targetPort: string }[] };
+    };
     const dep = deployment('api').spec as { template: { metadata: { labels: Record<string, string> } } };
     expect(dep.template.metadata.labels).to.deep.include(svc.spec.selector);
     const names = podContainers(deployment('api'))[0]!.ports!.map((p) => p.name);
@@ -178,17 +220,26 @@ describe('k8s manifests', () => {
     const data = (secret as Manifest & { stringData: Record<string, string> }).stringData;
     expect(Buffer.from(data.SECRETS_KEY!, 'base64').length).not.to.equal(32);
     expect(data.DATABASE_URL).to.include('REPLACE_ME');
-    expect(base.some((r) => r.kind === 'Secret'), 'the base never applies (overwrites) the real Secret').to.equal(false);
+    expect(
+      base.some((r) => r.kind === 'Secret'),
+      'the base never applies (overwrites) the real Secret',
+    ).to.equal(false);
   });
 
   it('scales the exporter with KEDA on <QUEUE_PREFIX>:export:wait in the example overlay, with a plain HPA in the other, never both', () => {
-    const autoscalers = (rs: Manifest[]) => rs.filter((r) => r.kind === 'ScaledObject' || r.kind === 'HorizontalPodAutoscaler');
+    const autoscalers = (rs: Manifest[]) =>
+      rs.filter((r) => r.kind === 'ScaledObject' || r.kind === 'HorizontalPodAutoscaler');
     expect(autoscalers(base)).to.deep.equal([]);
     expect(autoscalers(example).map((r) => r.kind)).to.deep.equal(['ScaledObject']);
     expect(autoscalers(exampleHpa).map((r) => r.kind)).to.deep.equal(['HorizontalPodAutoscaler']);
 
     const so = find(example, 'ScaledObject', 'mpc-exporter') as Manifest & {
-      spec: { scaleTargetRef: { name: string }; minReplicaCount: number; maxReplicaCount: number; triggers: { type: string; metadata: Record<string, string> }[] };
+      spec: {
+        scaleTargetRef: { name: string };
+        minReplicaCount: number;
+        maxReplicaCount: number;
+        triggers: { type: string; metadata: Record<string, string> }[];
+      };
     };
     const cfg = find(example, 'ConfigMap', 'mpc-config') as Manifest & { data: Record<string, string> };
     expect(so.spec.scaleTargetRef.name).to.equal('mpc-exporter');
@@ -196,11 +247,15 @@ describe('k8s manifests', () => {
     expect(trigger!.type).to.equal('redis');
     expect(trigger!.metadata.listName).to.equal(`${cfg.data.QUEUE_PREFIX}:export:wait`);
     expect(Number(trigger!.metadata.listLength)).to.be.greaterThan(0);
-    expect(cfg.data, 'addressFromEnv names a key of the exporter env').to.have.property(trigger!.metadata.addressFromEnv!);
+    expect(cfg.data, 'addressFromEnv names a key of the exporter env').to.have.property(
+      trigger!.metadata.addressFromEnv!,
+    );
     // never scale to zero under running jobs; capped by the Plenty budget, not the backlog
     expect(so.spec.minReplicaCount).to.be.at.least(1);
     expect(so.spec.maxReplicaCount).to.be.within(1, 10);
-    const hpa = find(exampleHpa, 'HorizontalPodAutoscaler', 'mpc-exporter') as Manifest & { spec: { maxReplicas: number; scaleTargetRef: { name: string } } };
+    const hpa = find(exampleHpa, 'HorizontalPodAutoscaler', 'mpc-exporter') as Manifest & {
+      spec: { maxReplicas: number; scaleTargetRef: { name: string } };
+    };
     expect(hpa.spec.scaleTargetRef.name).to.equal('mpc-exporter');
     expect(hpa.spec.maxReplicas).to.equal(so.spec.maxReplicaCount);
     // the autoscaler owns the replica count
@@ -208,35 +263,55 @@ describe('k8s manifests', () => {
   });
 
   it('denies all traffic by default and allows exactly what each service needs', () => {
-    const policies = base.filter((r) => r.kind === 'NetworkPolicy') as (Manifest & { spec: Record<string, any> })[];
+    const policies = base.filter((r) => r.kind === 'NetworkPolicy') as (Manifest & { spec: PolicySpec })[];
     const deny = policies.find((p) => Object.keys(p.spec.podSelector).length === 0)!;
     expect(deny.spec.policyTypes).to.have.members(['Ingress', 'Egress']);
     expect(deny.spec.ingress ?? []).to.deep.equal([]);
     expect(deny.spec.egress ?? []).to.deep.equal([]);
 
-    const podLabels = (svc: string) => (deployment(svc).spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
-    const selects = (p: { spec: Record<string, any> }, labels: Record<string, string>) => {
-      const sel = p.spec.podSelector as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] };
+    const podLabels = (svc: string) =>
+      (deployment(svc).spec as { template: { metadata: { labels: Record<string, string> } } }).template
+        .metadata.labels;
+    const selects = (p: { spec: PolicySpec }, labels: Record<string, string>) => {
+      const sel = p.spec.podSelector as {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: { key: string; operator: string; values: string[] }[];
+      };
       return (
         Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
         (sel.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key]!))
       );
     };
     const egressPorts = (labels: Record<string, string>) =>
-      policies.filter((p) => selects(p, labels)).flatMap((p) => (p.spec.egress ?? []).flatMap((e: { ports?: { port: number }[] }) => (e.ports ?? []).map((x) => x.port)));
+      policies
+        .filter((p) => selects(p, labels))
+        .flatMap((p) =>
+          (p.spec.egress ?? []).flatMap((e: { ports?: { port: number }[] }) =>
+            (e.ports ?? []).map((x) => x.port),
+          ),
+        );
     const ingressPorts = (labels: Record<string, string>) =>
-      policies.filter((p) => selects(p, labels)).flatMap((p) => (p.spec.ingress ?? []).flatMap((e: { ports?: { port: number }[] }) => (e.ports ?? []).map((x) => x.port)));
+      policies
+        .filter((p) => selects(p, labels))
+        .flatMap((p) =>
+          (p.spec.ingress ?? []).flatMap((e: { ports?: { port: number }[] }) =>
+            (e.ports ?? []).map((x) => x.port),
+          ),
+        );
 
     for (const svc of SERVICES) {
       expect(egressPorts(podLabels(svc)), svc).to.include.members([53, 5432, 6379]);
     }
-    for (const svc of ['api', 'collector', 'exporter']) expect(egressPorts(podLabels(svc)), svc).to.include(443);
+    for (const svc of ['api', 'collector', 'exporter'])
+      expect(egressPorts(podLabels(svc)), svc).to.include(443);
     expect(egressPorts(podLabels('scheduler'))).not.to.include(443);
     expect(ingressPorts(podLabels('api'))).to.include(Number(config.data.API_PORT));
     for (const svc of ['scheduler', 'collector', 'exporter']) {
       expect(ingressPorts(podLabels(svc)), svc).to.deep.equal([Number(config.data.HEALTH_PORT)]);
     }
-    const migrate = (find(base, 'Job', 'mpc-migrate')!.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+    const migrate = (
+      find(base, 'Job', 'mpc-migrate')!.spec as { template: { metadata: { labels: Record<string, string> } } }
+    ).template.metadata.labels;
     expect(egressPorts(migrate)).to.include.members([53, 5432]);
     expect(egressPorts(migrate)).not.to.include(443);
   });
@@ -260,14 +335,19 @@ describe('k8s manifests', () => {
     for (const rs of [example, exampleHpa]) {
       const ns = find(rs, 'Namespace', 'mpc');
       expect(ns).to.be.an('object');
-      for (const r of rs.filter((x) => x.kind !== 'Namespace')) expect(r.metadata.namespace, `${r.kind}/${r.metadata.name}`).to.equal('mpc');
+      for (const r of rs.filter((x) => x.kind !== 'Namespace'))
+        expect(r.metadata.namespace, `${r.kind}/${r.metadata.name}`).to.equal('mpc');
     }
   });
 
   it('labels every resource as part of mpc (the network policies select on it)', () => {
-    for (const r of base) expect(r.metadata.labels?.['app.kubernetes.io/part-of'], `${r.kind}/${r.metadata.name}`).to.equal('mpc');
+    for (const r of base)
+      expect(r.metadata.labels?.['app.kubernetes.io/part-of'], `${r.kind}/${r.metadata.name}`).to.equal(
+        'mpc',
+      );
     for (const w of workloads) {
-      const labels = (w.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      const labels = (w.spec as { template: { metadata: { labels: Record<string, string> } } }).template
+        .metadata.labels;
       expect(labels['app.kubernetes.io/part-of'], w.metadata.name).to.equal('mpc');
     }
   });
@@ -282,9 +362,15 @@ describe('k8s manifests', () => {
     it('rejects files outside the kustomization root and unsupported fields, like kustomize would', () => {
       mkdirSync(join(dir, 'a'));
       writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
-      writeFileSync(join(dir, 'a/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../cm.yaml]\n');
+      writeFileSync(
+        join(dir, 'a/kustomization.yaml'),
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../cm.yaml]\n',
+      );
       expect(() => render(join(dir, 'a'))).to.throw(/load restrictor/);
-      writeFileSync(join(dir, 'a/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: x-\n');
+      writeFileSync(
+        join(dir, 'a/kustomization.yaml'),
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: x-\n',
+      );
       expect(() => render(join(dir, 'a'))).to.throw(/not supported/);
     });
   });

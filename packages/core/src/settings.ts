@@ -80,7 +80,8 @@ export const settingsSectionSchemas = {
     storeMapping: z
       .array(storeMappingRowSchema)
       .superRefine(uniqueBy((r) => r.magentoStoreId, 'Magento store id')),
-    referrerId: floatId,
+    /** 0 is Plenty's "manual entry" referrer: valid */
+    referrerId: z.number().nonnegative().max(1_000_000),
   }),
   orderStatus: z.object({
     processStatuses: z.array(z.string().min(1).max(64)),

@@ -25,6 +25,10 @@ export interface ProfileContext {
   lookupsFetchedAt: Date | null;
 }
 
+export class InvalidSettingsError extends Error {
+  override name = 'InvalidSettingsError';
+}
+
 export class ProfileNotFoundError extends Error {
   override name = 'ProfileNotFoundError';
 }
@@ -42,7 +46,14 @@ export async function loadProfileContext(
   if (!profile) throw new ProfileNotFoundError(`profile ${profileId} does not exist`);
   const { settings, magentoConnection: m, plentyConnection: p, ...rest } = profile;
   const scopes: Record<string, ScopeSettings> = {};
-  for (const row of settings) scopes[row.scope] = scopeSettingsSchema.parse(row.settings);
+  for (const row of settings) {
+    const parsed = scopeSettingsSchema.safeParse(row.settings);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new InvalidSettingsError(`settings of scope ${row.scope} are invalid (${issues}): correct them through the API`);
+    }
+    scopes[row.scope] = parsed.data;
+  }
   const lookupRows = await prisma.lookup.findMany({
     where: {
       OR: [

@@ -17,7 +17,7 @@ Options:
   --plenty-catalog FILE  Plenty variations [{"sku", "variationId"}] (default: every SKU of the orders)
   --report FILE          write a JSON report (sync log, history, schedules, Plenty state and call counts, wall time)
   --latency-ms MS        Plenty sandbox latency per call (default 0)
-  --faults SPEC          Plenty faults, e.g. 5xx=0.1,timeout=0.02,drop=0.01,429=0.05
+  --faults SPEC          Plenty faults, e.g. 5xx=0.1,timeout=0.02,drop=0.01
   --plan PLAN            Plenty rate-limit plan: basic, classic, flex, plus (default: none)
   --timeout-s S          give up waiting after S seconds (default 300)
   --serve                keep everything running and print the URLs (Ctrl-C stops)

@@ -55,12 +55,12 @@ export interface DemoResult {
 export function parseFaults(spec: string | undefined): PlentySandboxOptions['faults'] {
   if (!spec) return undefined;
   const faults: Record<string, number> = {};
-  const names: Record<string, string> = { '5xx': 'error5xxRate', timeout: 'timeoutRate', drop: 'dropRate', '429': 'burst429Rate' };
+  const names: Record<string, string> = { '5xx': 'error5xxRate', timeout: 'timeoutRate', drop: 'dropRate' };
   for (const part of spec.split(',')) {
     const [k, v] = part.split('=');
     const name = names[k?.trim() ?? ''];
     const rate = Number(v);
-    if (!name || !(rate >= 0 && rate <= 1)) throw new Error(`--faults: "${part}" is not one of 5xx=, timeout=, drop=, 429= with a rate from 0 to 1`);
+    if (!name || !(rate >= 0 && rate <= 1)) throw new Error(`--faults: "${part}" is not one of 5xx=, timeout=, drop= with a rate from 0 to 1`);
     faults[name] = rate;
   }
   return faults as PlentySandboxOptions['faults'];
@@ -74,7 +74,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
 
   const orders = opts.ordersFile ? loadOrdersFile(opts.ordersFile) : generateMagentoOrders({ count: opts.count, seed: opts.seed });
   const catalog = opts.plentyCatalogFile
-    ? z.array(z.object({ sku: z.string(), variationId: z.number().int(), name: z.string().optional() })).parse(JSON.parse(await readText(opts.plentyCatalogFile)))
+    ? z.array(z.object({ sku: z.string(), variationId: z.number().int(), name: z.string().default('') })).parse(JSON.parse(await readText(opts.plentyCatalogFile)))
     : catalogFromOrders(orders);
   const magento: MagentoSandbox = await startMagentoSandbox({ orders });
   const plenty: PlentySandbox = await startPlentySandbox({
@@ -132,7 +132,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
     const schedules = await pipeline.prisma.schedule.findMany({ where: { profileId }, include: { history: true }, orderBy: { id: 'asc' } });
     await writeFile(
       opts.reportFile,
-      JSON.stringify({ ok, counts, wallTimeMs, orderSyncs: rows, history, schedules, plenty: plenty.state() }, null, 2),
+      JSON.stringify({ ok, counts, wallTimeMs, orderSyncs: rows, history, schedules, plenty: plenty.state.snapshot() }, null, 2),
     );
     log(`demo: report written to ${opts.reportFile}`);
   }

@@ -34,6 +34,7 @@ const PAYMENT_HINTS: Record<string, string[]> = {
   cashondelivery: ['cash on delivery', 'nachnahme', 'cod'],
   purchaseorder: ['invoice', 'purchase'],
   paypal_express: ['paypal'],
+  braintree: ['credit card', 'card', 'braintree'],
 };
 
 /**
@@ -64,7 +65,8 @@ export function demoSettings(lookups: Lookups, paymentMethods: string[]): ScopeS
           language: languageOf(s.id),
           plentyId: webstores[i % Math.max(1, webstores.length)]?.plentyId ?? 1,
         })),
-      referrerId: plenty.referrers[0]?.id ?? 1,
+      // "Client (store)" (1) when Plenty has it: orders from a web shop
+      referrerId: plenty.referrers.find((r) => r.id === 1)?.id ?? plenty.referrers[0]?.id ?? 1,
     },
     orderStatus: {
       processStatuses: [],

@@ -1,3 +1,4 @@
+import { InvalidSettingsError } from '@mpc/db';
 import { PlentyAuthError, PlentyError, PlentyHttpError, isPlentyRateLimit } from '@mpc/plenty';
 import { BreakerOpenError } from './plenty-systems';
 
@@ -16,7 +17,7 @@ export type ErrorClass =
   | { kind: 'transient'; message: string };
 
 export function classifyError(err: unknown): ErrorClass {
-  if (err instanceof SkipError) return { kind: 'skip', message: err.message };
+  if (err instanceof SkipError || err instanceof InvalidSettingsError) return { kind: 'skip', message: err.message };
   if (err instanceof BreakerOpenError) return { kind: 'wait', message: err.message, delayMs: err.retryAfterMs };
   if (isPlentyRateLimit(err)) {
     const delayMs = (err as { retryAfterMs?: number }).retryAfterMs ?? 5000;

@@ -38,6 +38,8 @@ export interface AppDeps extends RemoteSystems {
     corsOrigins: string[];
     trustProxy: number;
     bodyLimit?: string;
+    /** the `service` label of the BullMQ queue series on /metrics (same as the registry's default label); default 'api' */
+    serviceName?: string;
   };
   now?: () => Date;
 }

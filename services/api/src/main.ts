@@ -8,8 +8,9 @@ import { apiEnvSchema } from './env';
 import { createRemoteSystems } from './remote';
 import { apiKeyRepository } from './repositories/api-keys';
 
+const SERVICE = 'api';
 const env = readEnv(apiEnvSchema);
-const logger = createLogger({ service: 'api', level: env.LOG_LEVEL });
+const logger = createLogger({ service: SERVICE, level: env.LOG_LEVEL });
 const prisma = createPrismaClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const redis = createRedisConnection(env.REDIS_URL, 'producer');
 redis.on('error', (err) => logger.warn('redis connection error', { err: err.message }));
@@ -29,13 +30,14 @@ const app = createApp({
   queues,
   secrets,
   logger,
-  metrics: createMetricsRegistry('api'),
+  metrics: createMetricsRegistry(SERVICE),
   config: {
     rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     corsOrigins: env.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY,
+    serviceName: SERVICE,
   },
   ...createRemoteSystems({ redis, keyPrefix: env.QUEUE_PREFIX, logger }),
 });

@@ -1,6 +1,7 @@
 import { runReadinessChecks } from '@mpc/runtime';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
+import { queueMetricsText } from '../http/queue-metrics';
 import type { Route } from '../http/route';
 
 export function systemRoutes(route: Route, deps: AppDeps, getDocument: () => unknown) {
@@ -47,7 +48,7 @@ export function systemRoutes(route: Route, deps: AppDeps, getDocument: () => unk
     path: '/metrics',
     tag: 'system',
     access: 'public',
-    summary: 'Prometheus metrics',
+    summary: 'Prometheus metrics (the process, HTTP requests and BullMQ job counts per queue and state)',
     responses: {
       200: {
         description: 'metrics in the Prometheus text format',
@@ -56,7 +57,13 @@ export function systemRoutes(route: Route, deps: AppDeps, getDocument: () => unk
       },
     },
     handler: async ({ res }) => {
-      res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
+      const [own, queues] = await Promise.all([
+        deps.metrics.metrics(),
+        queueMetricsText(deps.queues, { service: deps.config.serviceName ?? 'api' }, deps.logger),
+      ]);
+      res
+        .type(deps.metrics.contentType)
+        .send(own.endsWith('\n') || !own ? own + queues : `${own}\n${queues}`);
       return undefined;
     },
   });

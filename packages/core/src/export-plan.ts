@@ -240,6 +240,23 @@ function vatConfigFor(countryId: number, vat: PlentyLookups['vat']): VatConfig |
   return best;
 }
 
+/**
+ * Territories without a VAT administration of their own that belong to a neighbour's VAT area:
+ * Liechtenstein applies Swiss VAT (customs and VAT treaty with Switzerland; Swiss VAT numbers
+ * CHE-… cover it), Monaco French VAT, the Isle of Man UK VAT. A merchant registers for VAT in the
+ * neighbour country, so Plenty holds that country's configuration and no configuration of its
+ * own for the territory. Used only when the territory has no configuration of its own.
+ */
+export const VAT_AREA_OF: Readonly<Record<string, string>> = { LI: 'CH', MC: 'FR', IM: 'GB' };
+
+function vatAreaConfigFor(deliveryIso: string, plenty: PlentyLookups): VatConfig | null {
+  const areaIso = VAT_AREA_OF[deliveryIso];
+  if (!areaIso) return null;
+  const ids = plenty.countries.filter((c) => c.isoCode2.toUpperCase() === areaIso).map((c) => c.id);
+  if (ids.length === 0) return null;
+  return vatConfigFor(Math.min(...ids), plenty.vat);
+}
+
 /** a row's tax percent: tax_percent, else derived from tax_amount / row_total (rounded to 0.01 %) */
 function itemRate(item: MagentoOrderItem): number {
   if (item.tax_percent != null) return item.tax_percent;
@@ -247,6 +264,51 @@ function itemRate(item: MagentoOrderItem): number {
   const net = cents(item.row_total) - cents(item.discount_amount);
   if (tax === 0 || net <= 0) return 0;
   return Math.round((tax * 10_000) / net) / 100;
+}
+
+// ---------------------------------------------------------------------------------------------
+// currency
+
+export type ExchangeRateResult =
+  | { ok: true; isSystemCurrency: boolean; exchangeRate: number; source: 'system' | 'magento' | 'plenty' }
+  | { ok: false; reason: string };
+
+/**
+ * The exchange rate Plenty books an order in `currency` with. Direction (Plenty's and Magento's
+ * alike): units of the order currency per 1 unit of the system currency; Plenty converts an
+ * amount to the system currency as amount / rate.
+ * - the system currency: 1;
+ * - Magento's base currency is the system currency: Magento's base_to_order_rate, the rate the
+ *   customer was actually charged at (base → order = system → order);
+ * - otherwise (a USD or CHF base store on an EUR Plenty, or no base_to_order_rate): Plenty's own
+ *   rate for the order currency (Setup » Orders » Payment » Currencies, from the lookups);
+ * - neither: the order is skipped, naming the currency to add in Plenty.
+ */
+export function exchangeRateFor(
+  order: Pick<MagentoOrder, 'base_currency_code' | 'base_to_order_rate'>,
+  currency: string,
+  plenty: Pick<PlentyLookups, 'systemCurrency' | 'currencies'>,
+): ExchangeRateResult {
+  const systemCurrency = plenty.systemCurrency.toUpperCase();
+  if (currency === systemCurrency) {
+    return { ok: true, isSystemCurrency: true, exchangeRate: 1, source: 'system' };
+  }
+  const base = nonEmpty(order.base_currency_code)?.toUpperCase();
+  const magentoRate = order.base_to_order_rate;
+  if (base === systemCurrency && magentoRate != null && Number.isFinite(magentoRate) && magentoRate > 0) {
+    return { ok: true, isSystemCurrency: false, exchangeRate: magentoRate, source: 'magento' };
+  }
+  const plentyRate = (plenty.currencies ?? []).find(
+    (c) => c.currency.toUpperCase() === currency,
+  )?.exchangeRate;
+  if (plentyRate != null && Number.isFinite(plentyRate) && plentyRate > 0) {
+    return { ok: true, isSystemCurrency: false, exchangeRate: plentyRate, source: 'plenty' };
+  }
+  const magentoToo = base === systemCurrency ? ' and the Magento order has no base_to_order_rate' : '';
+  return {
+    ok: false,
+    reason: `Plenty has no exchange rate for ${currency}${magentoToo}: add the currency in Plenty (Setup » Orders » Payment » Currencies), then refresh the lookups`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,21 +413,9 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
   if (!currency || !/^[A-Z]{3}$/.test(currency)) {
     return skip(`order currency "${order.order_currency_code ?? ''}" is not an ISO 4217 currency code`);
   }
-  const systemCurrency = lookups.plenty.systemCurrency.toUpperCase();
-  const isSystemCurrency = currency === systemCurrency;
-  let exchangeRate = 1;
-  if (!isSystemCurrency) {
-    const base = nonEmpty(order.base_currency_code)?.toUpperCase();
-    if (base !== systemCurrency) {
-      return skip(
-        `no exchange rate from ${systemCurrency} to ${currency}: Magento's base currency ${base ?? '(none)'} is not Plenty's system currency ${systemCurrency}`,
-      );
-    }
-    const rate = order.base_to_order_rate;
-    if (rate == null || !(rate > 0))
-      return skip(`exchange rate missing: order in ${currency} has no base_to_order_rate`);
-    exchangeRate = rate;
-  }
+  const currencyRate = exchangeRateFor(order, currency, lookups.plenty);
+  if (!currencyRate.ok) return skip(currencyRate.reason);
+  const { isSystemCurrency, exchangeRate } = currencyRate;
 
   // -- items --------------------------------------------------------------------------------
   const rows = bookedRows(order);
@@ -406,7 +456,8 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
   }
 
   // -- VAT ----------------------------------------------------------------------------------
-  let vatConfig = vatConfigFor(deliveryCountryId, lookups.plenty.vat);
+  let vatConfig =
+    vatConfigFor(deliveryCountryId, lookups.plenty.vat) ?? vatAreaConfigFor(deliveryIso, lookups.plenty);
   const allRatesZero =
     rows.every((r) => rateToBasisPoints(itemRate(r.item)) === 0) && cents(order.shipping_tax_amount) === 0;
   if (!vatConfig && allRatesZero) {

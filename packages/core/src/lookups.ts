@@ -27,6 +27,18 @@ export const plentyLookupsSchema = z.object({
   ),
   /** the system currency (order amounts in another currency carry an exchange rate) */
   systemCurrency: z.string().length(3).default('EUR'),
+  /**
+   * Plenty's currencies (GET /rest/orders/currencies) with their exchange rates. Direction:
+   * `exchangeRate` = units of `currency` per 1 unit of the system currency (EUR 1, USD 1.08, GBP
+   * 0.85 on an EUR system), the same direction as Magento's base_to_order_rate and as the
+   * `exchangeRate` on order amounts and the `exchangeRatio` on payments (system amount = amount /
+   * rate). Parsing fills in [] so lookups stored before this field still parse; the type keeps it
+   * optional so hand-written lookups without it still compile.
+   */
+  currencies: z
+    .array(z.object({ currency: z.string().length(3), exchangeRate: z.number() }))
+    .default([])
+    .optional(),
 });
 export type PlentyLookups = z.infer<typeof plentyLookupsSchema>;
 

@@ -22,6 +22,8 @@ function reason(o: Json, s: EffectiveSettings = settings, l: Lookups = lookups, 
   if (r.ok) throw new Error('expected a skip');
   return r.reason;
 }
+/** lookups stored before Plenty's currencies were collected (no `currencies`) */
+const noCurrencies: Lookups = { ...lookups, plenty: { ...lookups.plenty, currencies: [] } };
 const shippingAddress = (o: Json) => o.extension_attributes.shipping_assignments[0].shipping.address;
 
 describe('core: skipped orders name what to fix', () => {
@@ -89,14 +91,32 @@ describe('core: skipped orders name what to fix', () => {
       'order currency "euro" is not an ISO 4217 currency code',
     ],
     [
-      'exchange rate missing',
-      () => reason({ ...order01(), order_currency_code: 'USD', base_to_order_rate: 0 }),
-      'exchange rate missing: order in USD has no base_to_order_rate',
+      'no exchange rate anywhere (EUR base without base_to_order_rate, Plenty without SEK)',
+      () => reason({ ...order01(), order_currency_code: 'SEK', base_to_order_rate: 0 }),
+      'Plenty has no exchange rate for SEK and the Magento order has no base_to_order_rate: add the currency in Plenty (Setup » Orders » Payment » Currencies), then refresh the lookups',
     ],
     [
-      'base currency is not the system currency',
-      () => reason({ ...order01(), order_currency_code: 'CHF', base_currency_code: 'GBP' }),
-      "no exchange rate from EUR to CHF: Magento's base currency GBP is not Plenty's system currency EUR",
+      'base currency is not the system currency and Plenty has no rate for the order currency',
+      () =>
+        reason(
+          { ...order01(), order_currency_code: 'USD', base_currency_code: 'USD', base_to_order_rate: 1 },
+          settings,
+          noCurrencies,
+        ),
+      'Plenty has no exchange rate for USD: add the currency in Plenty (Setup » Orders » Payment » Currencies), then refresh the lookups',
+    ],
+    [
+      "Plenty's rate 0 counts as missing",
+      () =>
+        reason(
+          { ...order01(), order_currency_code: 'CHF', base_currency_code: 'CHF', base_to_order_rate: 1 },
+          settings,
+          {
+            ...lookups,
+            plenty: { ...lookups.plenty, currencies: [{ currency: 'CHF', exchangeRate: 0 }] },
+          },
+        ),
+      'Plenty has no exchange rate for CHF: add the currency in Plenty (Setup » Orders » Payment » Currencies), then refresh the lookups',
     ],
     ['no items', () => reason({ ...order01(), items: [] }), 'order has no items'],
     [

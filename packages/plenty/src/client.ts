@@ -32,6 +32,7 @@ import {
   commentSchema,
   contactSchema,
   countrySchema,
+  currencySchema,
   isTruthyFlag,
   listSchema,
   orderSchema,
@@ -40,6 +41,7 @@ import {
   type PlentyComment,
   type PlentyContact,
   type PlentyCountry,
+  type PlentyCurrency,
   type PlentyOrder,
   type PlentyOrderStatus,
   type PlentyPayment,
@@ -320,6 +322,10 @@ export function createPlentyClient(opts: PlentyClientOptions) {
     },
     getVatConfigurations(): Promise<PlentyVatConfiguration[]> {
       return getAll('/rest/vat', vatConfigurationSchema, {}, 100);
+    },
+    /** the system's currencies with their exchange rates (a plain array) */
+    getCurrencies(): Promise<PlentyCurrency[]> {
+      return getAll('/rest/orders/currencies', currencySchema);
     },
 
     // ---- items ----------------------------------------------------------------------------------

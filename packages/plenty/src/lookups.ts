@@ -20,20 +20,22 @@ export function pickName(names: NameRows, ...fallbacks: (string | null | undefin
 }
 
 /**
- * Everything an admin maps ids against, in core's lookup shape. Nine GETs (more for paged lists);
+ * Everything an admin maps ids against, in core's lookup shape. Ten GETs (more for paged lists);
  * run it at profile setup and on request, then cache it (DB), never per order.
  */
 export async function fetchPlentyLookups(client: PlentyClient): Promise<PlentyLookups> {
-  const [statuses, shipping, methods, referrers, warehouses, webstores, countries, vat] = await Promise.all([
-    client.getOrderStatuses(),
-    client.getShippingProfiles(),
-    client.getPaymentMethods(),
-    client.getReferrers(),
-    client.getWarehouses(),
-    client.getWebstores(),
-    client.getCountries(),
-    client.getVatConfigurations(),
-  ]);
+  const [statuses, shipping, methods, referrers, warehouses, webstores, countries, vat, currencies] =
+    await Promise.all([
+      client.getOrderStatuses(),
+      client.getShippingProfiles(),
+      client.getPaymentMethods(),
+      client.getReferrers(),
+      client.getWarehouses(),
+      client.getWebstores(),
+      client.getCountries(),
+      client.getVatConfigurations(),
+      client.getCurrencies(),
+    ]);
   return plentyLookupsSchema.parse({
     orderStatuses: statuses
       .map((s) => ({ id: s.statusId ?? s.id, s }))
@@ -68,5 +70,17 @@ export async function fetchPlentyLookups(client: PlentyClient): Promise<PlentyLo
       countryId: v.countryId,
       rates: v.vatRates.map((r) => ({ id: r.id, rate: r.vatRate })),
     })),
+    // only usable rates: a currency without a positive rate is as good as absent (the export then
+    // names it); codes are upper-cased, the first entry per code wins
+    currencies: currencies
+      .map((c) => ({ currency: c.currency.trim().toUpperCase(), exchangeRate: c.exchangeRate }))
+      .filter(
+        (c): c is { currency: string; exchangeRate: number } =>
+          /^[A-Z]{3}$/.test(c.currency) &&
+          typeof c.exchangeRate === 'number' &&
+          Number.isFinite(c.exchangeRate) &&
+          c.exchangeRate > 0,
+      )
+      .filter((c, i, all) => all.findIndex((x) => x.currency === c.currency) === i),
   });
 }

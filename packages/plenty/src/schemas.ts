@@ -124,6 +124,18 @@ export const vatConfigurationSchema = z.looseObject({
 });
 export type PlentyVatConfiguration = z.infer<typeof vatConfigurationSchema>;
 
+/**
+ * GET /rest/orders/currencies (definition `Currency`): `currency` is the ISO 4217 code (and id),
+ * `exchangeRate` the rate against the system currency: units of this currency per 1 unit of the
+ * system currency (the system currency itself has 1).
+ */
+export const currencySchema = z.looseObject({
+  currency: z.string(),
+  exchangeRate: num.nullish(),
+  isActive: flag.optional(),
+});
+export type PlentyCurrency = z.infer<typeof currencySchema>;
+
 export const variationSchema = z.looseObject({
   id: int,
   itemId: int.optional(),

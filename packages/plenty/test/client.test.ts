@@ -315,6 +315,15 @@ describe('plenty client: lists and typed routes', () => {
       ];
       res.json(page(all, Number(req.query.page ?? 1), 100));
     });
+    fake.app.get('/rest/orders/currencies', (_req, res) => {
+      res.json([
+        { currency: 'EUR', htmlCode: '&euro;', isActive: true, isErasable: false, exchangeRate: 1 },
+        { currency: 'usd', isActive: true, exchangeRate: '1.0795' },
+        { currency: 'CHF', isActive: true, exchangeRate: 0.9412 },
+        { currency: 'SEK', isActive: false, exchangeRate: 0 },
+        { currency: 'JPY', isActive: true, exchangeRate: null },
+      ]);
+    });
     const client = createPlentyClient({ baseUrl: fake.url, ...creds });
     const all = await client.getOrderStatuses();
     expect(all.map((s) => s.statusId)).to.deep.equal([1, 2, 3, 4, 5, 5.1, 5.2]);
@@ -328,6 +337,13 @@ describe('plenty client: lists and typed routes', () => {
     expect(lookups.vat).to.deep.equal([{ id: 1, countryId: 1, rates: [{ id: 0, rate: 19 }] }]);
     expect(lookups.languages).to.include('de');
     expect(lookups.systemCurrency).to.equal('EUR');
+    // usable rates only (SEK 0 and JPY null dropped), codes upper-cased, numeric strings coerced
+    expect(lookups.currencies).to.deep.equal([
+      { currency: 'EUR', exchangeRate: 1 },
+      { currency: 'USD', exchangeRate: 1.0795 },
+      { currency: 'CHF', exchangeRate: 0.9412 },
+    ]);
+    expect(fake.calls.filter((c) => c.path.startsWith('/rest/orders/currencies'))).to.have.length(1);
   });
 
   it('findVariationIdsBySku: one numberExact call per distinct SKU, exact matches only', async () => {

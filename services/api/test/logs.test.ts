@@ -1,3 +1,4 @@
+import { OrderSyncRepository } from '@mpc/db';
 import { expect } from 'chai';
 import request from 'supertest';
 import { as, createHarness, type Harness, seedProfile } from './helpers';
@@ -235,7 +236,7 @@ describe('api: sync logs and actions', () => {
     ).to.equal(400);
   });
 
-  it('re-export one order: pending, message names the key, Plenty ids kept, history row, export job; 404/409', async () => {
+  it('re-export one order: pending, message names the key, Plenty ids kept, history row, export job; 404/409/403', async () => {
     await seedOrders(h, id, 6); // order 6 is failed, order 2 is processing
     const r = await request(h.app).post(`/api/v1/profiles/${id}/orders/6/export`).set(as(h.adminKey));
     expect(r.status).to.equal(202);
@@ -257,6 +258,8 @@ describe('api: sync logs and actions', () => {
     });
     const job = await h.queues.export.getJob(r.body.jobId);
     expect(job!.data).to.deep.equal({ profileId: id, magentoOrderId: 6, action: 'export' });
+    // order 2 is processing: an export holds a live claim on it
+    await new OrderSyncRepository(h.prisma).claim(id, 2, 'export-x-2-1', 120_000, ['complete', 'updated']);
     const busy = await request(h.app).post(`/api/v1/profiles/${id}/orders/2/export`).set(as(h.adminKey));
     expect(busy.status).to.equal(409);
     expect((await h.prisma.orderSync.findFirstOrThrow({ where: { magentoOrderId: 2 } })).status).to.equal(
@@ -270,7 +273,7 @@ describe('api: sync logs and actions', () => {
     ).to.equal(403);
   });
 
-  it('bulk re-export: only failed/skipped, filtered, chunked, counted', async () => {
+  it('bulk re-export: failed/skipped by default, filtered, chunked, counted', async () => {
     await seedOrders(h, id, 1200); // 200 failed, 200 skipped
     const none = await request(h.app)
       .post(`/api/v1/profiles/${id}/orders/export`)
@@ -315,5 +318,124 @@ describe('api: sync logs and actions', () => {
         .send(body);
       expect(r.status, JSON.stringify(body)).to.equal(400);
     }
+  });
+  describe('stuck in processing: re-export once the claim has expired', () => {
+    const repo = () => new OrderSyncRepository(h.prisma);
+    const settled = ['complete', 'updated'] as ('complete' | 'updated')[];
+    /** moves a row's claim into the past (a worker died `agoMs` after its lease ended) */
+    const expire = (magentoOrderId: number, agoMs = 60_000) =>
+      h.prisma
+        .$executeRaw`UPDATE "OrderSync" SET "claimedUntil" = now() - make_interval(secs => ${agoMs / 1000})
+        WHERE "profileId" = ${id} AND "magentoOrderId" = ${magentoOrderId}`;
+    const row = (magentoOrderId: number) =>
+      h.prisma.orderSync.findFirstOrThrow({ where: { profileId: id, magentoOrderId } });
+    const reexport = (magentoOrderId: number) =>
+      request(h.app).post(`/api/v1/profiles/${id}/orders/${magentoOrderId}/export`).set(as(h.adminKey));
+
+    it('one order: 409 with the claim expiry while the claim is live; 202 once it expired; the exporter then claims it', async () => {
+      await seedOrders(h, id, 6);
+      const claimed = await repo().claim(id, 2, 'export-1-2-v1', 90_000, settled);
+      expect(claimed.claimed).to.equal(true);
+
+      const busy = await reexport(2);
+      expect(busy.status).to.equal(409);
+      expect(busy.headers['content-type']).to.match(/problem\+json/);
+      const until = claimed.row!.claimedUntil!.toISOString();
+      expect(busy.body.claimedUntil).to.equal(until);
+      expect(busy.body.claimedBy).to.equal('export-1-2-v1');
+      expect(busy.body.detail).to.include(`until ${until}`);
+      expect(busy.body.detail).to.match(/\(in (8\d|9\d) s\)/);
+      expect(Number(busy.headers['retry-after'])).to.be.within(80, 90);
+      expect(await row(2)).to.include({
+        status: 'processing',
+        claimedBy: 'export-1-2-v1',
+        attempts: claimed.row!.attempts,
+      });
+      expect(await h.queues.export.count()).to.equal(0);
+
+      await expire(2);
+      const r = await reexport(2);
+      expect(r.status).to.equal(202);
+      const after = await row(2);
+      expect(after).to.include({ status: 'pending', attempts: 0, claimedBy: null, claimedUntil: null });
+      expect(after.message).to.match(
+        /^re-export requested by alice-admin \(was processing, claim of export-1-2-v1 expired \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/,
+      );
+      // stored Plenty ids are kept: the export resumes at the first step without an id
+      expect(after).to.include({ plentyContactId: 71, plentyBillingAddressId: 81, plentyOrderId: 9001 });
+      const hist = await h.prisma.orderSyncHistory.findMany({ where: { orderSyncId: after.id } });
+      expect(hist.map((x) => [x.status, x.action, x.message])).to.deep.equal([
+        ['pending', 're-export', after.message],
+      ]);
+      const job = await h.queues.export.getJob(r.body.jobId);
+      expect(job!.data).to.deep.equal({ profileId: id, magentoOrderId: 2, action: 'export' });
+      // the re-export job takes the row at once; the dead worker's job can no longer renew it
+      expect((await repo().claim(id, 2, r.body.jobId, 90_000, settled)).claimed).to.equal(true);
+      expect(await repo().renew(after.id, 'export-1-2-v1', 90_000)).to.equal(false);
+    });
+
+    it('one order: a processing row whose claim was released (claimedBy null) is re-exported at once', async () => {
+      await seedOrders(h, id, 6); // order 2: processing, never claimed in the seed
+      const r = await reexport(2);
+      expect(r.status).to.equal(202);
+      expect((await row(2)).message).to.equal(
+        're-export requested by alice-admin (was processing, not claimed)',
+      );
+      // failed/skipped rows keep the plain message
+      expect((await reexport(6)).status).to.equal(202);
+      expect((await row(6)).message).to.equal('re-export requested by alice-admin');
+    });
+
+    it('bulk: status processing/pending re-queues only rows without a live claim, in one call', async () => {
+      await seedOrders(h, id, 24); // 4 of each status; processing = 2, 8, 14, 20; pending = 1, 7, 13, 19
+      await repo().claim(id, 2, 'export-dead-2', 60_000, settled);
+      await repo().claim(id, 8, 'export-dead-8', 60_000, settled);
+      await repo().claim(id, 14, 'export-live-14', 60_000, settled);
+      await expire(2);
+      await expire(8, 3_600_000);
+      // 20 is processing without a claim (released)
+      const r = await request(h.app)
+        .post(`/api/v1/profiles/${id}/orders/export`)
+        .set(as(h.adminKey))
+        .send({ status: ['processing'] });
+      expect(r.status).to.equal(202);
+      expect(r.body).to.deep.equal({ matched: 3, requeued: 3, limit: 1000, more: false });
+      const rows = await h.prisma.orderSync.findMany({
+        where: { profileId: id, magentoOrderId: { in: [2, 8, 14, 20] } },
+        orderBy: { magentoOrderId: 'asc' },
+      });
+      expect(rows.map((x) => [x.magentoOrderId, x.status, x.claimedBy])).to.deep.equal([
+        [2, 'pending', null],
+        [8, 'pending', null],
+        [14, 'processing', 'export-live-14'],
+        [20, 'pending', null],
+      ]);
+      expect(rows[0]!.message).to.match(/\(was processing, claim of export-dead-2 expired /);
+      expect(rows[3]!.message).to.equal('re-export requested by alice-admin (was processing, not claimed)');
+      const jobs = await h.queues.export.getJobs(['waiting']);
+      expect(jobs.map((j) => j.data.magentoOrderId).sort((a, b) => a - b)).to.deep.equal([2, 8, 20]);
+      expect(await h.prisma.orderSyncHistory.count({ where: { action: 're-export' } })).to.equal(3);
+
+      // a live claim never blocks "more": the repeated call ends
+      const again = await request(h.app)
+        .post(`/api/v1/profiles/${id}/orders/export`)
+        .set(as(h.adminKey))
+        .send({ status: ['processing'], limit: 1 });
+      expect(again.body).to.deep.equal({ matched: 0, requeued: 0, limit: 1, more: false });
+
+      // pending rows whose job was lost (e.g. Redis data lost), with failed ones in the same call
+      const mixed = await request(h.app)
+        .post(`/api/v1/profiles/${id}/orders/export`)
+        .set(as(h.adminKey))
+        .send({
+          status: ['pending', 'failed'],
+          incrementIds: ['00001001', '00001007', '00001006', '00001002'],
+        });
+      expect(mixed.body).to.deep.equal({ matched: 4, requeued: 4, limit: 1000, more: false });
+      expect((await row(1)).message).to.equal(
+        're-export requested by alice-admin (was pending, not claimed)',
+      );
+      expect((await row(6)).message).to.equal('re-export requested by alice-admin');
+    });
   });
 });

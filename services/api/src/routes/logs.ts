@@ -1,7 +1,7 @@
 import { Prisma } from '@mpc/db';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { problems } from '../http/problem';
+import { ProblemError, problems } from '../http/problem';
 import type { Route } from '../http/route';
 import { logsRepository } from '../repositories/logs';
 import { idParams, idString } from '../schemas/common';
@@ -21,6 +21,7 @@ import {
 } from '../schemas/logs';
 import { enqueueReexports } from '../usecases/jobs';
 import { requireProfile } from '../usecases/profiles';
+import { type ResetRow, resetForReexport } from '../usecases/reexport';
 
 const P = '/api/v1/profiles/:id';
 const orderParams = z.strictObject({ id: idString, magentoOrderId: idString });
@@ -137,55 +138,48 @@ export function logRoutes(route: Route, deps: AppDeps) {
     tag: 'actions',
     access: 'admin',
     summary: 'Re-export one order (resumes with its stored Plenty ids)',
+    description:
+      'Any status, also `processing` once its claim has expired (the worker died or the job was lost) or was released. 409 only while an export holds a live claim on the row (`claimedUntil` in the answer and `Retry-After`).',
     params: orderParams,
     responses: {
       202: { description: 'queued', schema: jobAcceptedSchema },
-      409: { description: 'the order is being processed right now' },
+      409: { description: 'an export holds a live claim on the order right now' },
     },
     handler: async ({ params, req }) => {
-      const message = `re-export requested by ${req.apiKey?.name}`;
-      const updated = await prisma.$transaction(async (tx) => {
-        const r = await tx.orderSync.updateMany({
-          where: {
-            profileId: params.id,
-            magentoOrderId: params.magentoOrderId,
-            status: { not: 'processing' },
-          },
-          data: { status: 'pending', message, attempts: 0 },
-        });
-        if (r.count === 0) return null;
-        const row = await tx.orderSync.findUniqueOrThrow({
-          where: {
-            profileId_magentoOrderId: { profileId: params.id, magentoOrderId: params.magentoOrderId },
-          },
-        });
-        await tx.orderSyncHistory.create({
-          data: {
-            orderSyncId: row.id,
-            profileId: row.profileId,
-            magentoOrderId: row.magentoOrderId,
-            plentyOrderId: row.plentyOrderId,
-            status: 'pending',
-            direction: 'export',
-            action: 're-export',
-            message,
-          },
-        });
-        return row;
+      const base = `re-export requested by ${req.apiKey?.name}`;
+      const rows = await prisma.$transaction(async (tx) => {
+        const reset = await resetForReexport(
+          tx,
+          Prisma.sql`"profileId" = ${params.id} AND "magentoOrderId" = ${params.magentoOrderId}`,
+          base,
+        );
+        await writeReexportHistory(tx, reset);
+        return reset;
       });
-      if (!updated) {
-        const row = await prisma.orderSync.findUnique({
-          where: {
-            profileId_magentoOrderId: { profileId: params.id, magentoOrderId: params.magentoOrderId },
-          },
-          select: { status: true },
-        });
+      if (!rows.length) {
+        const [row] = await prisma.$queryRaw<
+          {
+            claimedBy: string | null;
+            claimedUntil: Date | null;
+            secondsLeft: number | null;
+            status: string;
+          }[]
+        >`SELECT "status"::text AS "status", "claimedBy", "claimedUntil",
+                 ceil(extract(epoch FROM ("claimedUntil" - now())))::int AS "secondsLeft"
+            FROM "OrderSync" WHERE "profileId" = ${params.id} AND "magentoOrderId" = ${params.magentoOrderId}`;
         if (!row)
           throw problems.notFound(
             `order ${params.magentoOrderId} is not in the sync log of profile ${params.id}`,
           );
-        throw problems.conflict(
-          `order ${params.magentoOrderId} is being processed right now; try again when it has finished`,
+        const until = row.claimedUntil?.toISOString() ?? 'unknown';
+        const left = Math.max(1, row.secondsLeft ?? 1);
+        throw new ProblemError(
+          409,
+          'conflict',
+          `order ${params.magentoOrderId} is ${row.status}: export job ${row.claimedBy} holds its claim until ${until} (in ${left} s); re-export it after that if it is still ${row.status}`,
+          [],
+          { 'Retry-After': String(left) },
+          { claimedBy: row.claimedBy, claimedUntil: row.claimedUntil?.toISOString() ?? null },
         );
       }
       const [jobId] = await enqueueReexports(queues, params.id, [params.magentoOrderId]);
@@ -198,8 +192,9 @@ export function logRoutes(route: Route, deps: AppDeps) {
     path: `${P}/orders/export`,
     tag: 'actions',
     access: 'admin',
-    summary:
-      'Re-export failed and/or skipped orders in bulk (filter: status, createdAt range, increment ids)',
+    summary: 'Re-export orders in bulk (filter: status, createdAt range, increment ids)',
+    description:
+      'Statuses `failed`, `skipped` (default both), and `processing`/`pending` for rows whose export is stuck: only rows without a live claim are re-queued (a `processing` row whose claim expired, a `pending` row whose job was lost). `more: true` = repeat the call.',
     params: idParams,
     body: bulkReexportSchema,
     responses: { 202: { description: 'queued', schema: bulkReexportResultSchema } },
@@ -210,6 +205,8 @@ export function logRoutes(route: Route, deps: AppDeps) {
       const where: Prisma.OrderSyncWhereInput = {
         profileId: params.id,
         status: { in: body.status },
+        // no live claim (the same rule as the UPDATE below, which decides on the database clock)
+        OR: [{ claimedBy: null }, { claimedUntil: null }, { claimedUntil: { lt: new Date() } }],
         ...(body.incrementIds ? { incrementId: { in: body.incrementIds } } : {}),
         ...(body.from || body.to
           ? {
@@ -228,29 +225,16 @@ export function logRoutes(route: Route, deps: AppDeps) {
       });
       const more = candidates.length > body.limit;
       const ids = candidates.slice(0, body.limit).map((c) => c.id);
-      let requeued: { id: number; magentoOrderId: number; plentyOrderId: number | null }[] = [];
+      let requeued: ResetRow[] = [];
       if (ids.length) {
         requeued = await prisma.$transaction(async (tx) => {
-          // the status guard makes a concurrent change (e.g. an exporter picking the row up) win
-          const rows = await tx.$queryRaw<
-            { id: number; magentoOrderId: number; plentyOrderId: number | null }[]
-          >`
-            UPDATE "OrderSync" SET "status" = 'pending'::"OrderSyncStatus", "message" = ${message}, "attempts" = 0,
-              "updatedAt" = (now() AT TIME ZONE 'UTC')
-            WHERE "id" IN (${Prisma.join(ids)}) AND "status"::text IN (${Prisma.join(body.status)})
-            RETURNING "id", "magentoOrderId", "plentyOrderId"`;
-          await tx.orderSyncHistory.createMany({
-            data: rows.map((r) => ({
-              orderSyncId: r.id,
-              profileId: params.id,
-              magentoOrderId: r.magentoOrderId,
-              plentyOrderId: r.plentyOrderId,
-              status: 'pending' as const,
-              direction: 'export' as const,
-              action: 're-export',
-              message,
-            })),
-          });
+          // the status and claim guards make a concurrent change (e.g. an exporter claiming the row) win
+          const rows = await resetForReexport(
+            tx,
+            Prisma.sql`"id" IN (${Prisma.join(ids)}) AND "status"::text IN (${Prisma.join(body.status)})`,
+            message,
+          );
+          await writeReexportHistory(tx, rows);
           return rows;
         });
         await enqueueReexports(
@@ -264,5 +248,21 @@ export function logRoutes(route: Route, deps: AppDeps) {
         body: { matched: ids.length, requeued: requeued.length, limit: body.limit, more },
       };
     },
+  });
+}
+
+async function writeReexportHistory(tx: Prisma.TransactionClient, rows: ResetRow[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.orderSyncHistory.createMany({
+    data: rows.map((r) => ({
+      orderSyncId: r.id,
+      profileId: r.profileId,
+      magentoOrderId: r.magentoOrderId,
+      plentyOrderId: r.plentyOrderId,
+      status: 'pending' as const,
+      direction: 'export' as const,
+      action: 're-export',
+      message: r.message,
+    })),
   });
 }

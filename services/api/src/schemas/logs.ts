@@ -129,12 +129,19 @@ export const scheduleHistoryPageSchema = pageSchema(scheduleHistorySchema, 'Sche
 
 export const bulkReexportSchema = z
   .strictObject({
-    /** only failed and skipped orders can be re-exported in bulk */
+    /**
+     * failed and skipped (the default), and processing/pending for stuck exports: rows with a live
+     * claim (an export working on them right now) are never re-queued
+     */
     status: z
-      .array(z.enum(['failed', 'skipped']))
+      .array(z.enum(['failed', 'skipped', 'processing', 'pending']))
       .min(1)
-      .max(2)
-      .default(['failed', 'skipped']),
+      .max(4)
+      .default(['failed', 'skipped'])
+      .meta({
+        description:
+          'failed and/or skipped (default both); processing and pending re-queue stuck rows: only those without a live claim (claim expired or released, or never claimed)',
+      }),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     incrementIds: z.array(z.string().min(1).max(64)).min(1).max(1000).optional(),

@@ -129,6 +129,7 @@ describe('contract: sandbox responses against the vendor specs', () => {
       '/rest/orders/referrers',
       '/rest/webstores',
       '/rest/vat',
+      '/rest/orders/currencies',
     ]) {
       const r = await p.call('GET', tpl);
       expect(r.status, tpl).to.equal(200);

@@ -1,4 +1,6 @@
+import { VAT_AREA_OF } from '@mpc/core';
 import { expect } from 'chai';
+import { storeViewFixtures, taxRates } from '../src/magento/fixtures';
 import { type PlentySandbox, startPlentySandbox } from '../src/plenty/server';
 import { client } from './helpers';
 
@@ -383,6 +385,50 @@ describe('Plenty sandbox', () => {
         (await p.call('GET', '/rest/items/variations?numberExact=TS-RED-M')).body.entries[0].number,
       ).to.equal('TS-RED-M');
       expect((await p.call('GET', '/rest/items/variations?number=NOPE')).body.entries).to.deep.equal([]);
+    });
+    it('serves currencies with exchange rates against EUR (units per 1 EUR) and narrows by columns', async () => {
+      const list = (await p.call('GET', '/rest/orders/currencies')).body as {
+        currency: string;
+        exchangeRate: number;
+        isActive: boolean;
+        isErasable: boolean;
+      }[];
+      const rate = (iso: string) => list.find((c) => c.currency === iso)?.exchangeRate;
+      expect(rate('EUR')).to.equal(1);
+      expect(list.find((c) => c.currency === 'EUR')?.isErasable).to.equal(false);
+      // realistic: a franc and a pound are worth more than a euro, a dollar less
+      expect(rate('CHF')).to.be.within(0.85, 1);
+      expect(rate('GBP')).to.be.within(0.8, 0.9);
+      expect(rate('USD')).to.be.within(1.0, 1.25);
+      expect(list.every((c) => /^[A-Z]{3}$/.test(c.currency) && c.exchangeRate > 0)).to.equal(true);
+      const narrow = (await p.call('GET', '/rest/orders/currencies?columns[]=exchangeRate')).body;
+      expect(narrow[0]).to.deep.equal({ currency: 'EUR', exchangeRate: 1 });
+    });
+    it('has a VAT configuration, or a tax-free Magento rate, for every country the Magento sandbox sells to', async () => {
+      const vat = (await p.call('GET', '/rest/vat')).body.entries as {
+        countryId: number;
+        vatRates: { vatRate: number }[];
+      }[];
+      const countries = (await p.call('GET', '/rest/orders/shipping/countries')).body as {
+        id: number;
+        isoCode2: string;
+      }[];
+      const idOf = (iso: string) => Math.min(...countries.filter((c) => c.isoCode2 === iso).map((c) => c.id));
+      const gb = vat.find((v) => v.countryId === 12);
+      expect(gb?.vatRates.map((r) => r.vatRate)).to.deep.equal([20, 5, 0, 0]);
+      const problems: string[] = [];
+      for (const view of storeViewFixtures) {
+        for (const [iso] of view.countries) {
+          const config = vat.find((v) => v.countryId === idOf(VAT_AREA_OF[iso] ?? iso));
+          const { standard, reduced } = taxRates[iso] ?? { standard: 0, reduced: 0 };
+          if (!config && (standard !== 0 || reduced !== 0)) problems.push(`${iso}: taxed, no configuration`);
+          for (const r of config ? [standard, reduced] : []) {
+            if (!config!.vatRates.some((x) => x.vatRate === r))
+              problems.push(`${iso}: ${r} % not configured`);
+          }
+        }
+      }
+      expect(problems).to.deep.equal([]);
     });
     it('reports state and call counts per route template; resets', async () => {
       await p.call('POST', '/rest/orders', order());

@@ -151,8 +151,10 @@ export const taxRates: Record<string, { standard: number; reduced: number }> = {
   ES: { standard: 21, reduced: 10 },
   CH: { standard: 8.1, reduced: 2.6 },
   LI: { standard: 8.1, reduced: 2.6 },
+  // the shop is an EU (German) merchant: deliveries to the US and Canada are tax-free exports; no
+  // US sales-tax nexus, no Canadian GST registration (GST/HST is collected at the border on import)
   US: { standard: 0, reduced: 0 },
-  CA: { standard: 5, reduced: 5 },
+  CA: { standard: 0, reduced: 0 },
 };
 
 export const storeViews = [

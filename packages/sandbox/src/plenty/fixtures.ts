@@ -269,6 +269,13 @@ const vatRows: [number, number, number[]][] = [
   [8, 3, [21, 6, 12, 0]],
   [9, 16, [23, 13.5, 9, 0]],
   [10, 4, [8.1, 2.6, 3.8, 0]],
+  // UK VAT registration (since 2021 a merchant delivering B2C to GB above £135 / with stock in GB
+  // registers there): standard 20, reduced 5, zero 0
+  [11, 12, [20, 5, 0, 0]],
+  // No configurations for US (28) and CA (30): deliveries there are tax-free exports from the EU,
+  // which the connector books on the standard configuration's 0 % rate. No configuration for LI
+  // (34) either: Liechtenstein is in the Swiss VAT area, the Swiss registration (config 10) covers
+  // it, and the connector uses CH's configuration for LI.
 ];
 export const vatConfigs = vatRows.map(([id, countryId, rates]) => ({
   id,
@@ -293,3 +300,32 @@ export const vatConfigs = vatRows.map(([id, countryId, rates]) => ({
 }));
 
 export const SYSTEM_CURRENCY = 'EUR';
+
+/**
+ * GET /rest/orders/currencies (definition `Currency`). `exchangeRate` = units of the currency per
+ * 1 EUR (the system currency has 1); mid-market rates of 2024. GBP matches the Magento sandbox's
+ * EUR → GBP store rate. Active: the currencies the sales prices use.
+ */
+const currencyRows: [string, string, string, number, boolean][] = [
+  ['EUR', '&euro;', '€', 1, true],
+  ['CHF', 'CHF', 'CHF', 0.9412, true],
+  ['GBP', '&pound;', '£', 0.8573, true],
+  ['USD', '$', '$', 1.0832, true],
+  ['CAD', 'C$', 'C$', 1.4721, false],
+  ['AUD', 'A$', 'A$', 1.6512, false],
+  ['DKK', 'kr', 'kr', 7.4604, false],
+  ['SEK', 'kr', 'kr', 11.47, false],
+  ['NOK', 'kr', 'kr', 11.69, false],
+  ['PLN', 'z&#322;', 'zł', 4.2835, false],
+  ['CZK', 'K&#269;', 'Kč', 25.065, false],
+  ['HUF', 'Ft', 'Ft', 395.2, false],
+  ['JPY', '&yen;', '¥', 162.54, false],
+];
+export const currencies = currencyRows.map(([currency, htmlCode, unicodeSign, exchangeRate, isActive]) => ({
+  currency,
+  htmlCode,
+  unicodeSign,
+  isActive,
+  isErasable: currency !== SYSTEM_CURRENCY,
+  exchangeRate,
+}));

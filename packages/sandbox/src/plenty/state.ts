@@ -138,6 +138,7 @@ function freshLookups() {
     webstores: structuredClone(fx.webstores),
     countries: structuredClone(fx.countries),
     vatConfigs: structuredClone(fx.vatConfigs),
+    currencies: structuredClone(fx.currencies),
     languages: [...fx.languages],
   };
 }

@@ -37,7 +37,18 @@ export function lookupRoutes(r: Router, ctx: PlentyContext): void {
   route(r, ctx, 'get', '/rest/vat/standard', (_req, res) => {
     res.json(L().vatConfigs.find((v) => v.isStandard) ?? L().vatConfigs[0]);
   });
-  route(r, ctx, 'get', '/rest/orders/currencies', (_req, res) => {
-    res.json(['EUR', 'CHF', 'GBP', 'USD'].map((currency) => ({ currency })));
+  // a plain array of `Currency`; `columns` (documented) narrows the attributes
+  route(r, ctx, 'get', '/rest/orders/currencies', (req, res) => {
+    const raw = req.query.columns ?? req.query['columns[]'];
+    const columns = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
+      .flatMap((c) => String(c).split(','))
+      .filter(Boolean);
+    res.json(
+      L().currencies.map((c) =>
+        columns.length === 0
+          ? c
+          : Object.fromEntries(Object.entries(c).filter(([k]) => k === 'currency' || columns.includes(k))),
+      ),
+    );
   });
 }

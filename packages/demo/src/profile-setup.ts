@@ -127,8 +127,13 @@ export async function setupProfile(
     },
   });
   const lookups = await collectLookups(prisma, { magentoConnectionId: magentoConn.id, plentyConnectionId: plentyConn.id }, setup);
-  const scopes = setup.scopes ?? {};
-  if (!scopes.default) scopes.default = demoSettings(lookups, paymentMethods);
+  // the given default scope goes over the demo defaults derived from the lookups, section by section
+  const scopes = { ...setup.scopes };
+  const base = demoSettings(lookups, paymentMethods) as Record<string, object>;
+  const given = (scopes.default ?? {}) as Record<string, object>;
+  scopes.default = Object.fromEntries(
+    [...new Set([...Object.keys(base), ...Object.keys(given)])].map((k) => [k, { ...base[k], ...given[k] }]),
+  ) as ScopeSettings;
   for (const [scope, settings] of Object.entries(scopes)) {
     await prisma.profileSetting.create({ data: { profileId: profile.id, scope, settings: settings as object } });
   }

@@ -113,9 +113,11 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
     if (plan.contact) {
       const contact = plan.contact;
       const email = plan.email ?? '';
-      contactId = await steps.run('contact', 'plentyContactId', {
+      const contactKey = [email.toLowerCase(), plan.plentyId];
+      // one worker at a time per customer: orders of a new customer must not create two contacts
+      contactId = await system.cache.withLock('contact', contactKey, () => steps.run('contact', 'plentyContactId', {
         find: async () => {
-          const cached = await system.cache.get('contact', [email.toLowerCase(), plan.plentyId]);
+          const cached = await system.cache.get('contact', contactKey);
           if (cached) return cached;
           const found = email ? await system.call((c) => c.findContactByEmail(email, plan.plentyId)) : null;
           return found?.id ?? null;
@@ -125,8 +127,8 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
           const created = await system.call((c) => c.createContact(contact));
           return { id: created.id, request: contact, response: created };
         },
-        after: (id) => system.cache.set('contact', [email.toLowerCase(), plan.plentyId], id),
-      });
+        after: (id) => system.cache.set('contact', contactKey, id),
+      }));
     }
 
     // 3./4. addresses: one id when delivery = billing; contact addresses are cached per contact

@@ -11,7 +11,10 @@ const env = readEnv(
   baseEnvSchema.extend({
     EXPORTER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
     PLENTY_PLAN: z.enum(['basic', 'classic', 'flex', 'plus']).default('classic'),
-    PLENTY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+    PLENTY_TIMEOUT_MS: z.coerce.number().int().min(500).default(30_000),
+    /** a worker that dies loses its jobs' locks after this long; they then run again elsewhere */
+    EXPORTER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+    EXPORTER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
   }),
 );
 const logger = createLogger({ service: 'exporter', level: env.LOG_LEVEL });
@@ -31,7 +34,13 @@ const plenty = new PlentySystems({
 const orderSyncs = new OrderSyncRepository(prisma);
 const worker = startExportWorker(
   { prisma, secrets: SecretBox.fromEnv(env), orderSyncs, plenty, magento: magentoClients(), logger },
-  { connection, prefix: env.QUEUE_PREFIX, concurrency: env.EXPORTER_CONCURRENCY },
+  {
+    connection,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: env.EXPORTER_CONCURRENCY,
+    lockDurationMs: env.EXPORTER_LOCK_DURATION_MS,
+    stalledIntervalMs: env.EXPORTER_STALLED_INTERVAL_MS,
+  },
   logger,
   metrics,
 );

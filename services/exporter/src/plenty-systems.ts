@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ProfileContext } from '@mpc/db';
 import { type CallInfo, createPlentyClient, isPlentyOutage, type PlentyClient, type PlentyPlan } from '@mpc/plenty';
 import type { Redis } from '@mpc/queue';
@@ -76,7 +76,29 @@ export class PlentyCache {
   async delete(kind: string, parts: unknown): Promise<void> {
     await this.redis.del(this.key(kind, parts));
   }
+
+  /**
+   * Runs `fn` while holding a short Redis lock, so two workers exporting orders of the same new
+   * customer do not both create a contact. A holder that died releases it by expiry; a waiter
+   * that waited the whole TTL proceeds anyway (the step's own lookup still guards).
+   */
+  async withLock<T>(kind: string, parts: unknown, fn: () => Promise<T>, ttlMs = 10_000): Promise<T> {
+    const key = this.key(`lock:${kind}`, parts);
+    const token = randomUUID();
+    const deadline = Date.now() + ttlMs;
+    let held = false;
+    while (!(held = (await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    try {
+      return await fn();
+    } finally {
+      if (held) await this.redis.eval(RELEASE_LOCK, 1, key, token);
+    }
+  }
 }
+
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface PlentySystemsOptions {
   redis: Redis;

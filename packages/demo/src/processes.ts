@@ -1,0 +1,43 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+export type ServiceName = 'api' | 'scheduler' | 'collector' | 'exporter';
+
+/** Runs a service as its own process, as in production (`node --import tsx services/<name>/src/main.ts`). */
+export function spawnService(name: ServiceName, env: Record<string, string>, opts: { onExit?: (code: number | null, signal: NodeJS.Signals | null) => void; output?: boolean } = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', opts.output ? 'inherit' : 'ignore', opts.output ? 'inherit' : 'pipe'],
+  });
+  if (!opts.output) {
+    // keep the last lines of stderr for a failing test's message
+    let tail = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-4000);
+    });
+    (child as ChildProcess & { stderrTail: () => string }).stderrTail = () => tail;
+  }
+  if (opts.onExit) child.on('exit', opts.onExit);
+  return child;
+}
+
+/** Waits for a process to exit (resolves at once if it already has). */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** A small deterministic PRNG (mulberry32) for reproducible chaos. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

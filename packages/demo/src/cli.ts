@@ -4,7 +4,8 @@ import { runDemo, parseFaults, randomSecretsKey } from './demo';
 
 const HELP = `Usage: pnpm demo [options]
 
-Starts the Magento and Plenty sandboxes, migrates the database, creates an active demo profile,
+Starts the Magento and Plenty sandboxes, creates a fresh demo database (mpc_demo beside
+DATABASE_URL, or DEMO_DATABASE_URL) and migrates it, creates an active demo profile,
 runs the scheduler, collector and exporter, waits until every eligible order is settled and prints
 a summary. Exits 0 when every order is settled and none failed.
 
@@ -23,6 +24,13 @@ Options:
   --serve                keep everything running and print the URLs (Ctrl-C stops)
   -h, --help             this help
 `;
+
+/** The demo's own database beside the configured one (it is dropped and re-created every run). */
+function demoDatabaseUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = '/mpc_demo';
+  return url.toString();
+}
 
 const { values } = parseArgs({
   options: {
@@ -81,7 +89,7 @@ const result = await runDemo({
   ...(values.plan ? { plan: values.plan as (typeof plans)[number] } : {}),
   serve: values.serve,
   timeoutMs: int('timeout-s', values['timeout-s'], 1) * 1000,
-  databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc',
+  databaseUrl: process.env.DEMO_DATABASE_URL ?? demoDatabaseUrl(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc'),
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   secretsKey: process.env.SECRETS_KEY || randomSecretsKey(),
   log: (line) => console.log(line),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { type ScopeSettings, scopeSettingsSchema } from '@mpc/core';
-import { migrate } from '@mpc/db';
+import { migrate, recreateDatabase } from '@mpc/db';
 import {
   catalogFromOrders,
   generateMagentoOrders,
@@ -69,8 +69,10 @@ export function parseFaults(spec: string | undefined): PlentySandboxOptions['fau
 export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close(): Promise<void>; urls: Record<string, string> }> {
   const started = Date.now();
   const log = opts.log;
-  log('demo: migrating the database');
-  await migrate({ databaseUrl: opts.databaseUrl, createDatabase: true });
+  // the demo owns its database: every run starts from a clean one
+  log(`demo: creating the demo database ${new URL(opts.databaseUrl).pathname.slice(1)}`);
+  await recreateDatabase(opts.databaseUrl);
+  await migrate({ databaseUrl: opts.databaseUrl });
 
   const orders = opts.ordersFile ? loadOrdersFile(opts.ordersFile) : generateMagentoOrders({ count: opts.count, seed: opts.seed });
   const catalog = opts.plentyCatalogFile

@@ -8,6 +8,7 @@ import type { AppDeps } from './deps';
 import { authenticate, requireRole } from './http/auth';
 import { httpMetrics } from './http/metrics';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
+import { RedisWithMemoryFallbackStore } from './http/rate-limit-store';
 import { createRouter } from './http/route';
 import { createOpenApiRegistry, generateDocument } from './openapi';
 import { apiKeyRepository } from './repositories/api-keys';
@@ -54,6 +55,13 @@ export function createApp(deps: AppDeps): Express {
   const keys = apiKeyRepository(deps.prisma);
   const limiter = rateLimit({
     windowMs: 60_000,
+    // counters shared by every api replica (Redis), in memory while Redis is unavailable
+    store: new RedisWithMemoryFallbackStore({
+      redis: deps.redis,
+      prefix: `${deps.config.redisKeyPrefix ?? 'mpc'}:api-rl:`,
+      logger: deps.logger,
+      ...deps.config.rateLimitStore,
+    }),
     limit: deps.config.rateLimitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,

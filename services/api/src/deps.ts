@@ -38,6 +38,10 @@ export interface AppDeps extends RemoteSystems {
     corsOrigins: string[];
     trustProxy: number;
     bodyLimit?: string;
+    /** Redis key prefix (QUEUE_PREFIX): the rate-limit counters live under `<prefix>:api-rl:`; default 'mpc' */
+    redisKeyPrefix?: string;
+    /** tuning of the rate limiter's Redis store (tests) */
+    rateLimitStore?: { timeoutMs?: number; retryAfterMs?: number; now?: () => number };
     /** the `service` label of the BullMQ queue series on /metrics (same as the registry's default label); default 'api' */
     serviceName?: string;
   };

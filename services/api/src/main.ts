@@ -38,6 +38,7 @@ const app = createApp({
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY,
     serviceName: SERVICE,
+    redisKeyPrefix: env.QUEUE_PREFIX,
   },
   ...createRemoteSystems({ redis, keyPrefix: env.QUEUE_PREFIX, logger }),
 });

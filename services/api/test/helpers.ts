@@ -66,6 +66,10 @@ export const plentyLookups: PlentyLookups = {
     },
   ],
   systemCurrency: 'EUR',
+  currencies: [
+    { currency: 'EUR', exchangeRate: 1 },
+    { currency: 'USD', exchangeRate: 1.0832 },
+  ],
 };
 
 export const magentoLookups: MagentoLookups = {
@@ -163,7 +167,14 @@ export async function createHarness(config: Partial<AppDeps['config']> = {}): Pr
       logger,
       metrics,
       secrets: new SecretBox(SECRETS_KEY),
-      config: { rateLimitPerMinute: 100_000, corsOrigins: [], trustProxy: 0, ...config, ...extra },
+      config: {
+        rateLimitPerMinute: 100_000,
+        corsOrigins: [],
+        trustProxy: 0,
+        redisKeyPrefix: prefix,
+        ...config,
+        ...extra,
+      },
       fetchLookups: async (ctx) => {
         remote.calls.push({ fetchLookups: ctx.profile.id });
         return remote.lookups();

@@ -135,9 +135,12 @@ export class OrderSyncRepository {
     return updated;
   }
 
-  /** Releases a claim without settling (the job will run again). */
+  /** Releases a claim without settling: the row waits (pending) for its job to run again. */
   async release(row: OrderSync, message: string): Promise<void> {
-    await this.prisma.orderSync.update({ where: { id: row.id }, data: { claimedBy: null, claimedUntil: null, message } });
+    await this.prisma.orderSync.update({
+      where: { id: row.id },
+      data: { status: 'pending', claimedBy: null, claimedUntil: null, message },
+    });
   }
 
   /** A job that will not run again left the row unsettled: mark it failed so an admin sees it. */

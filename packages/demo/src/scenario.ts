@@ -2,6 +2,7 @@ import type { Lookups, ScopeSettings } from '@mpc/core';
 import { migrate } from '@mpc/db';
 import {
   catalogFromOrders,
+  defaultCatalog,
   type GenerateOrdersOptions,
   generateMagentoOrders,
   type MagentoOrder,
@@ -42,7 +43,9 @@ export async function startScenario(opts: ScenarioOptions): Promise<Scenario> {
   await migrate({ databaseUrl: testEnv.databaseUrl, createDatabase: true });
   const orders = Array.isArray(opts.orders) ? opts.orders : generateMagentoOrders(opts.orders);
   const magento = await startMagentoSandbox({ orders });
-  const plenty = await startPlentySandbox({ catalog: catalogFromOrders(orders), ...opts.plenty });
+  // generated shops: Plenty knows every product of the generator (orders added later map too)
+  const catalog = Array.isArray(opts.orders) ? catalogFromOrders(orders) : defaultCatalog();
+  const plenty = await startPlentySandbox({ catalog, ...opts.plenty });
   const prefix = uniquePrefix('scenario');
   const pipeline = await startPipeline({
     databaseUrl: testEnv.databaseUrl,

@@ -225,7 +225,19 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
     log.info('order exported', { plentyOrderId, writes: calls.writes, reads: calls.reads });
     return { outcome: 'complete', message, calls };
   } catch (err) {
+    if (err instanceof LeaseLostError) {
+      // the row belongs to another job now: leave it alone
+      log.warn('claim lost to another job, stopping', { orderId: magentoOrderId });
+      return { outcome: 'noop', message: err.message, calls };
+    }
     return settle(deps, row, err, attempt, calls, log);
+  }
+}
+
+class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+  constructor() {
+    super('the claim on this order expired and another job took it over');
   }
 }
 
@@ -349,7 +361,8 @@ class StepRunner {
     const row = this.row();
     const stored = row[field];
     if (stored) return stored;
-    await this.deps.orderSyncs.renew(row.id, this.holder, this.leaseMs);
+    // a worker whose lease expired and was taken over must not send another create
+    if (!(await this.deps.orderSyncs.renew(row.id, this.holder, this.leaseMs))) throw new LeaseLostError();
     const interrupted = row.sentSteps.includes(name);
     if (spec.find && (interrupted || spec.findBeforeCreate)) {
       const found = await spec.find();

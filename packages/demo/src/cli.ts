@@ -21,7 +21,9 @@ Options:
   --faults SPEC          Plenty faults, e.g. 5xx=0.1,timeout=0.02,drop=0.01
   --plan PLAN            Plenty rate-limit plan: basic, classic, flex, plus (default: none)
   --timeout-s S          give up waiting after S seconds (default 300)
-  --serve                keep everything running and print the URLs (Ctrl-C stops)
+  --serve                keep everything running, start the config API (port --api-port, default 3000)
+                         with an admin key, and print the URLs (Ctrl-C stops)
+  --api-port PORT        port of the API with --serve (0 = any free port)
   -h, --help             this help
 `;
 
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     plan: { type: 'string' },
     'timeout-s': { type: 'string', default: '300' },
     serve: { type: 'boolean', default: false },
+    'api-port': { type: 'string', default: '3000' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -88,6 +91,7 @@ const result = await runDemo({
   faults,
   ...(values.plan ? { plan: values.plan as (typeof plans)[number] } : {}),
   serve: values.serve,
+  apiPort: int('api-port', values['api-port']),
   timeoutMs: int('timeout-s', values['timeout-s'], 1) * 1000,
   databaseUrl: process.env.DEMO_DATABASE_URL ?? demoDatabaseUrl(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc'),
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -12,6 +12,10 @@ import {
   startMagentoSandbox,
   startPlentySandbox,
 } from '@mpc/sandbox';
+import type { AddressInfo } from 'node:net';
+import { apiKeyRepository, createApp, createRemoteSystems } from '@mpc/api';
+import { createQueues, createRedisConnection } from '@mpc/queue';
+import { createMetricsRegistry } from '@mpc/runtime';
 import { z } from 'zod';
 import { type Pipeline, startPipeline, type SettledCounts, waitForSettled } from './pipeline';
 import { setupProfile } from './profile-setup';
@@ -37,6 +41,8 @@ export interface DemoOptions {
   plan?: PlentySandboxOptions['plan'];
   plentyCatalogFile?: string;
   serve: boolean;
+  /** port of the API with --serve (0 = any free port) */
+  apiPort?: number;
   timeoutMs: number;
   databaseUrl: string;
   redisUrl: string;
@@ -138,15 +144,48 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
     );
     log(`demo: report written to ${opts.reportFile}`);
   }
+  const urls: Record<string, string> = { 'Magento sandbox': magento.url, 'Plenty sandbox': plenty.url };
+  const closeApi = opts.serve ? await startApi(pipeline, prefix, opts.apiPort ?? 3000, urls) : async () => {};
   const close = async () => {
+    await closeApi();
     await pipeline.close();
     await magento.close();
     await plenty.close();
   };
-  return { ok, counts, wallTimeMs, rows, close, urls: { magento: magento.url, plenty: plenty.url } };
+  return { ok, counts, wallTimeMs, rows, close, urls };
 }
 
 const readText = (path: string) => readFile(path, 'utf8');
+
+/** --serve: the config API, Swagger UI and Bull Board on the demo's data, with a fresh admin key. */
+async function startApi(pipeline: Pipeline, prefix: string, port: number, urls: Record<string, string>): Promise<() => Promise<void>> {
+  const redis = createRedisConnection(pipeline.redisUrl, 'producer');
+  const queues = createQueues(redis, prefix);
+  const app = createApp({
+    prisma: pipeline.prisma,
+    redis,
+    queues,
+    secrets: pipeline.secrets,
+    logger: pipeline.logger,
+    metrics: createMetricsRegistry('api'),
+    config: { rateLimitPerMinute: 600, corsOrigins: [], trustProxy: 0, serviceName: 'api', redisKeyPrefix: prefix },
+    ...createRemoteSystems({ redis, keyPrefix: prefix, logger: pipeline.logger }),
+  });
+  const { key } = await apiKeyRepository(pipeline.prisma).create({ name: 'demo admin', role: 'admin' });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  urls.API = `${base}/api/v1 (Authorization: Bearer ${key})`;
+  urls['Swagger UI'] = `${base}/docs`;
+  urls['Bull Board'] = `${base}/admin/queues?key=${key}`;
+  urls.metrics = `${base}/metrics`;
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await queues.close();
+    await redis.quit();
+  };
+}
 
 export function randomSecretsKey(): string {
   return randomBytes(32).toString('base64');

@@ -25,6 +25,7 @@ export interface PipelineOptions {
 }
 
 export interface Pipeline {
+  redisUrl: string;
   prisma: PrismaClient;
   redis: Redis;
   queues: Queues;
@@ -87,6 +88,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
         )
       : null;
   return {
+    redisUrl: opts.redisUrl,
     prisma,
     redis,
     queues,

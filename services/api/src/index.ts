@@ -7,3 +7,5 @@ export type {
   RemoteSystems,
 } from './deps';
 export { apiEnvSchema } from './env';
+export { createRemoteSystems } from './remote';
+export { apiKeyRepository } from './repositories/api-keys';

@@ -9,9 +9,23 @@ const env = { ...process.env };
 env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 env.CHECKPOINT_DISABLE = '1';
-const r = spawnSync('pnpm', ['--filter', '@mpc/db', 'exec', 'prisma', 'generate', '--schema', '../../prisma/schema.prisma', '--config', '../../prisma.config.ts'], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  'pnpm',
+  [
+    '--filter',
+    '@mpc/db',
+    'exec',
+    'prisma',
+    'generate',
+    '--schema',
+    '../../prisma/schema.prisma',
+    '--config',
+    '../../prisma.config.ts',
+  ],
+  {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

@@ -17,5 +17,7 @@ function run(cmd, args) {
 console.log(`test: preparing database ${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//***@')}`);
 run('node', ['--import', 'tsx', 'packages/db/src/migrate-cli.ts', '--create-database']);
 const args = process.argv.slice(2);
-const globs = args.some((a) => !a.startsWith('-')) ? args : [...args, 'packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'];
+const globs = args.some((a) => !a.startsWith('-'))
+  ? args
+  : [...args, 'packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'];
 run('node', ['node_modules/mocha/bin/mocha.js', ...globs]);

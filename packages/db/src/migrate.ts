@@ -68,7 +68,9 @@ export async function recreateDatabase(databaseUrl: string): Promise<void> {
   await ensureDatabase(databaseUrl);
 }
 
-export async function listMigrations(dir: string): Promise<{ name: string; sql: string; checksum: string }[]> {
+export async function listMigrations(
+  dir: string,
+): Promise<{ name: string; sql: string; checksum: string }[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries
     .filter((e) => e.isDirectory())
@@ -93,9 +95,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   try {
     await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_ID]);
     await client.query(PRISMA_MIGRATIONS_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL');
     const done = new Map(rows.filter((r) => r.finished_at).map((r) => [r.migration_name, r.checksum]));
     const failed = rows.find((r) => !r.finished_at);
     if (failed) {

@@ -53,11 +53,18 @@ export class OrderSyncRepository {
   }
 
   find(profileId: number, magentoOrderId: number): Promise<OrderSync | null> {
-    return this.prisma.orderSync.findUnique({ where: { profileId_magentoOrderId: { profileId, magentoOrderId } } });
+    return this.prisma.orderSync.findUnique({
+      where: { profileId_magentoOrderId: { profileId, magentoOrderId } },
+    });
   }
 
   /** Creates or refreshes the row of a collected order and sets its status; returns the row. */
-  async upsert(profileId: number, order: OrderSummary, status: OrderSyncStatus, message: string | null): Promise<OrderSync> {
+  async upsert(
+    profileId: number,
+    order: OrderSummary,
+    status: OrderSyncStatus,
+    message: string | null,
+  ): Promise<OrderSync> {
     const data = {
       incrementId: order.incrementId,
       customerId: order.customerId,
@@ -79,7 +86,13 @@ export class OrderSyncRepository {
    * job id, and a lease covers a holder that died (its job is re-delivered with the same id,
    * which may take the row over at once; another job waits for the lease to expire).
    */
-  async claim(profileId: number, magentoOrderId: number, holder: string, leaseMs: number, settled: OrderSyncStatus[]): Promise<ClaimResult> {
+  async claim(
+    profileId: number,
+    magentoOrderId: number,
+    holder: string,
+    leaseMs: number,
+    settled: OrderSyncStatus[],
+  ): Promise<ClaimResult> {
     const rows = await this.prisma.$queryRaw<OrderSync[]>`
       UPDATE "OrderSync"
          SET "status" = 'processing'::"OrderSyncStatus",
@@ -118,7 +131,12 @@ export class OrderSyncRepository {
   }
 
   /** Ends an attempt: releases the claim and writes the status, the message and a history row. */
-  async finish(row: OrderSync, status: OrderSyncStatus, message: string, history: Omit<HistoryEntry, 'status' | 'message'>): Promise<OrderSync> {
+  async finish(
+    row: OrderSync,
+    status: OrderSyncStatus,
+    message: string,
+    history: Omit<HistoryEntry, 'status' | 'message'>,
+  ): Promise<OrderSync> {
     const [updated] = await this.prisma.$transaction([
       this.prisma.orderSync.update({
         where: { id: row.id },
@@ -151,7 +169,10 @@ export class OrderSyncRepository {
     return true;
   }
 
-  async addHistory(row: Pick<OrderSync, 'id' | 'profileId' | 'magentoOrderId' | 'plentyOrderId'>, entry: HistoryEntry): Promise<void> {
+  async addHistory(
+    row: Pick<OrderSync, 'id' | 'profileId' | 'magentoOrderId' | 'plentyOrderId'>,
+    entry: HistoryEntry,
+  ): Promise<void> {
     await this.prisma.orderSyncHistory.create({ data: this.historyData(row, entry) });
   }
 

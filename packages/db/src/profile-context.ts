@@ -50,7 +50,9 @@ export async function loadProfileContext(
     const parsed = scopeSettingsSchema.safeParse(row.settings);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw new InvalidSettingsError(`settings of scope ${row.scope} are invalid (${issues}): correct them through the API`);
+      throw new InvalidSettingsError(
+        `settings of scope ${row.scope} are invalid (${issues}): correct them through the API`,
+      );
     }
     scopes[row.scope] = parsed.data;
   }
@@ -74,7 +76,11 @@ export async function loadProfileContext(
   return {
     profile: rest,
     scopes,
-    magento: { connectionId: m.id, baseUrl: m.baseUrl, accessToken: m.secretEncrypted ? secrets.decrypt(m.secretEncrypted) : '' },
+    magento: {
+      connectionId: m.id,
+      baseUrl: m.baseUrl,
+      accessToken: m.secretEncrypted ? secrets.decrypt(m.secretEncrypted) : '',
+    },
     plenty: {
       connectionId: p.id,
       baseUrl: p.baseUrl,
@@ -83,7 +89,9 @@ export async function loadProfileContext(
     },
     lookups,
     lookupsFetchedAt:
-      plentyRow && magentoRow ? new Date(Math.min(plentyRow.fetchedAt.getTime(), magentoRow.fetchedAt.getTime())) : null,
+      plentyRow && magentoRow
+        ? new Date(Math.min(plentyRow.fetchedAt.getTime(), magentoRow.fetchedAt.getTime()))
+        : null,
   };
 }
 
@@ -93,7 +101,9 @@ export function settingsForStore(
   storeId: number | null | undefined,
 ): ResolvedSettings {
   const websiteId =
-    storeId == null ? null : (ctx.lookups?.magento.storeViews.find((s) => s.id === storeId)?.website_id ?? null);
+    storeId == null
+      ? null
+      : (ctx.lookups?.magento.storeViews.find((s) => s.id === storeId)?.website_id ?? null);
   return resolveSettings(ctx.scopes, { storeId, websiteId });
 }
 

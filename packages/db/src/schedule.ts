@@ -3,19 +3,31 @@ import type { Prisma, Schedule } from './generated/prisma/client';
 import type { ScheduleStatus } from './generated/prisma/enums';
 
 /** The job code of a profile's run, as shown on the schedule tab. */
-export const jobCodeFor = (profileId: number, direction = 'export') => `order_${direction}_profile_${profileId}`;
+export const jobCodeFor = (profileId: number, direction = 'export') =>
+  `order_${direction}_profile_${profileId}`;
 
 /** Repository of the schedule log: one Schedule row per run, ScheduleHistory rows for what it did. */
 export class ScheduleRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async start(input: { profileId: number; jobCode: string; trigger: string; scheduledAt: Date }): Promise<Schedule> {
+  async start(input: {
+    profileId: number;
+    jobCode: string;
+    trigger: string;
+    scheduledAt: Date;
+  }): Promise<Schedule> {
     return this.prisma.schedule.create({
       data: { ...input, status: 'processing', executedAt: new Date() },
     });
   }
 
-  async missed(input: { profileId: number; jobCode: string; trigger: string; scheduledAt: Date; message: string }): Promise<Schedule> {
+  async missed(input: {
+    profileId: number;
+    jobCode: string;
+    trigger: string;
+    scheduledAt: Date;
+    message: string;
+  }): Promise<Schedule> {
     const row = await this.prisma.schedule.create({
       data: { ...input, status: 'missed', finishedAt: new Date() },
     });
@@ -23,7 +35,12 @@ export class ScheduleRepository {
     return row;
   }
 
-  async finish(row: Schedule, status: Extract<ScheduleStatus, 'success' | 'error'>, message: string, stats: Record<string, number>): Promise<Schedule> {
+  async finish(
+    row: Schedule,
+    status: Extract<ScheduleStatus, 'success' | 'error'>,
+    message: string,
+    stats: Record<string, number>,
+  ): Promise<Schedule> {
     const [updated] = await this.prisma.$transaction([
       this.prisma.schedule.update({
         where: { id: row.id },
@@ -36,7 +53,12 @@ export class ScheduleRepository {
     return updated;
   }
 
-  async history(row: Pick<Schedule, 'id' | 'profileId'>, status: ScheduleStatus, action: string, message: string): Promise<void> {
+  async history(
+    row: Pick<Schedule, 'id' | 'profileId'>,
+    status: ScheduleStatus,
+    action: string,
+    message: string,
+  ): Promise<void> {
     await this.prisma.scheduleHistory.create({
       data: { scheduleId: row.id, profileId: row.profileId, status, action, message },
     });

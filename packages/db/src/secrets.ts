@@ -28,17 +28,29 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return ['v1', this.current.id, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join(':');
+    return [
+      'v1',
+      this.current.id,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      data.toString('base64url'),
+    ].join(':');
   }
 
   decrypt(stored: string): string {
     const [version, id, iv, tag, data] = stored.split(':');
-    if (version !== 'v1' || !id || !iv || !tag || data === undefined) throw new Error('malformed encrypted secret');
+    if (version !== 'v1' || !id || !iv || !tag || data === undefined)
+      throw new Error('malformed encrypted secret');
     const key = this.keys.get(id);
-    if (!key) throw new Error('secret was encrypted with a key that is not configured (SECRETS_KEY / SECRETS_KEY_PREVIOUS)');
+    if (!key)
+      throw new Error(
+        'secret was encrypted with a key that is not configured (SECRETS_KEY / SECRETS_KEY_PREVIOUS)',
+      );
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   /** true when the value was encrypted with an older key and should be re-encrypted */

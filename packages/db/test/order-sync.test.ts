@@ -19,7 +19,11 @@ describe('OrderSyncRepository', () => {
     repo = new OrderSyncRepository(prisma);
     const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: 'http://m' } });
     const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://p' } });
-    profileId = (await prisma.profile.create({ data: { name: 'repo test', magentoConnectionId: m.id, plentyConnectionId: p.id } })).id;
+    profileId = (
+      await prisma.profile.create({
+        data: { name: 'repo test', magentoConnectionId: m.id, plentyConnectionId: p.id },
+      })
+    ).id;
   });
   after(async () => {
     await prisma.profile.delete({ where: { id: profileId } });
@@ -29,7 +33,9 @@ describe('OrderSyncRepository', () => {
   it('lets exactly one of many concurrent claimers hold a row', async () => {
     await repo.upsert(profileId, summary(1), 'pending', null);
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => repo.claim(profileId, 1, `job-${i}`, 60_000, ['complete', 'updated'])),
+      Array.from({ length: 10 }, (_, i) =>
+        repo.claim(profileId, 1, `job-${i}`, 60_000, ['complete', 'updated']),
+      ),
     );
     expect(results.filter((r) => r.claimed)).to.have.length(1);
     expect(results.filter((r) => !r.claimed && r.reason === 'held')).to.have.length(9);
@@ -64,7 +70,9 @@ describe('OrderSyncRepository', () => {
     expect(updated.plentyOrderId).to.equal(99);
     await repo.finish(updated, 'failed', 'Plenty said no', { action: 'export' });
     const history = await prisma.orderSyncHistory.findMany({ where: { orderSyncId: row.id } });
-    expect(history.map((h) => [h.status, h.message, h.plentyOrderId])).to.deep.equal([['failed', 'Plenty said no', 99]]);
+    expect(history.map((h) => [h.status, h.message, h.plentyOrderId])).to.deep.equal([
+      ['failed', 'Plenty said no', 99],
+    ]);
     expect(await repo.abandon(profileId, 4, 'x')).to.equal(false);
   });
 });

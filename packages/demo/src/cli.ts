@@ -1,6 +1,6 @@
 // `pnpm demo`: sandboxes + the four services in one process, one scheduled export, a summary.
 import { parseArgs } from 'node:util';
-import { runDemo, parseFaults, randomSecretsKey } from './demo';
+import { parseFaults, randomSecretsKey, runDemo } from './demo';
 
 const HELP = `Usage: pnpm demo [options]
 
@@ -93,7 +93,9 @@ const result = await runDemo({
   serve: values.serve,
   apiPort: int('api-port', values['api-port']),
   timeoutMs: int('timeout-s', values['timeout-s'], 1) * 1000,
-  databaseUrl: process.env.DEMO_DATABASE_URL ?? demoDatabaseUrl(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc'),
+  databaseUrl:
+    process.env.DEMO_DATABASE_URL ??
+    demoDatabaseUrl(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc'),
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   secretsKey: process.env.SECRETS_KEY || randomSecretsKey(),
   log: (line) => console.log(line),
@@ -111,7 +113,9 @@ const table = result.rows.map((r) => ({
 }));
 console.table(table);
 console.log(
-  `demo: ${result.rows.length} orders: ${Object.entries(result.counts.byStatus).map(([s, n]) => `${n} ${s}`).join(', ')} in ${(result.wallTimeMs / 1000).toFixed(1)} s`,
+  `demo: ${result.rows.length} orders: ${Object.entries(result.counts.byStatus)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ')} in ${(result.wallTimeMs / 1000).toFixed(1)} s`,
 );
 if (values.serve) {
   console.log('demo: serving; Ctrl-C stops');

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { apiKeyRepository, createApp, createRemoteSystems } from '@mpc/api';
 import { type ScopeSettings, scopeSettingsSchema } from '@mpc/core';
 import { migrate, recreateDatabase } from '@mpc/db';
+import { createQueues, createRedisConnection } from '@mpc/queue';
+import { createMetricsRegistry } from '@mpc/runtime';
 import {
   catalogFromOrders,
   generateMagentoOrders,
@@ -12,12 +16,8 @@ import {
   startMagentoSandbox,
   startPlentySandbox,
 } from '@mpc/sandbox';
-import type { AddressInfo } from 'node:net';
-import { apiKeyRepository, createApp, createRemoteSystems } from '@mpc/api';
-import { createQueues, createRedisConnection } from '@mpc/queue';
-import { createMetricsRegistry } from '@mpc/runtime';
 import { z } from 'zod';
-import { type Pipeline, startPipeline, type SettledCounts, waitForSettled } from './pipeline';
+import { type Pipeline, type SettledCounts, startPipeline, waitForSettled } from './pipeline';
 import { setupProfile } from './profile-setup';
 
 /** A profile file: the shape the config REST API accepts (profile fields + settings per scope). */
@@ -66,13 +66,16 @@ export function parseFaults(spec: string | undefined): PlentySandboxOptions['fau
     const [k, v] = part.split('=');
     const name = names[k?.trim() ?? ''];
     const rate = Number(v);
-    if (!name || !(rate >= 0 && rate <= 1)) throw new Error(`--faults: "${part}" is not one of 5xx=, timeout=, drop= with a rate from 0 to 1`);
+    if (!name || !(rate >= 0 && rate <= 1))
+      throw new Error(`--faults: "${part}" is not one of 5xx=, timeout=, drop= with a rate from 0 to 1`);
     faults[name] = rate;
   }
   return faults as PlentySandboxOptions['faults'];
 }
 
-export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close(): Promise<void>; urls: Record<string, string> }> {
+export async function runDemo(
+  opts: DemoOptions,
+): Promise<DemoResult & { close(): Promise<void>; urls: Record<string, string> }> {
   const started = Date.now();
   const log = opts.log;
   // the demo owns its database: every run starts from a clean one
@@ -80,9 +83,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
   await recreateDatabase(opts.databaseUrl);
   await migrate({ databaseUrl: opts.databaseUrl });
 
-  const orders = opts.ordersFile ? loadOrdersFile(opts.ordersFile) : generateMagentoOrders({ count: opts.count, seed: opts.seed });
+  const orders = opts.ordersFile
+    ? loadOrdersFile(opts.ordersFile)
+    : generateMagentoOrders({ count: opts.count, seed: opts.seed });
   const catalog = opts.plentyCatalogFile
-    ? z.array(z.object({ sku: z.string(), variationId: z.number().int(), name: z.string().default('') })).parse(JSON.parse(await readText(opts.plentyCatalogFile)))
+    ? z
+        .array(z.object({ sku: z.string(), variationId: z.number().int(), name: z.string().default('') }))
+        .parse(JSON.parse(await readText(opts.plentyCatalogFile)))
     : catalogFromOrders(orders);
   const magento: MagentoSandbox = await startMagentoSandbox({ orders });
   const plenty: PlentySandbox = await startPlentySandbox({
@@ -91,7 +98,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
     ...(opts.faults ? { faults: opts.faults } : {}),
     ...(opts.plan ? { plan: opts.plan } : {}),
   });
-  log(`demo: Magento sandbox ${magento.url} (${orders.length} orders), Plenty sandbox ${plenty.url} (${catalog.length} variations)`);
+  log(
+    `demo: Magento sandbox ${magento.url} (${orders.length} orders), Plenty sandbox ${plenty.url} (${catalog.length} variations)`,
+  );
 
   const prefix = `demo-${Date.now().toString(36)}`;
   const pipeline = await startPipeline({
@@ -102,18 +111,24 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
     exporterConcurrency: 20,
     breaker: { resetTimeoutMs: 3000 },
   });
-  const profileFile = opts.profileFile ? demoProfileFileSchema.parse(JSON.parse(await readText(opts.profileFile))) : demoProfileFileSchema.parse({});
+  const profileFile = opts.profileFile
+    ? demoProfileFileSchema.parse(JSON.parse(await readText(opts.profileFile)))
+    : demoProfileFileSchema.parse({});
   const { profileId } = await setupProfile(pipeline.prisma, pipeline.secrets, {
     name: profileFile.name,
     magento: { baseUrl: magento.url, accessToken: 'sandbox-integration-token' },
     plenty: { baseUrl: plenty.url, username: 'api-user', password: 'api-pass' },
     cronExpression: profileFile.cronExpression,
     timezone: profileFile.timezone,
-    ...(Object.keys(profileFile.settings).length ? { scopes: profileFile.settings as Record<string, ScopeSettings> } : {}),
+    ...(Object.keys(profileFile.settings).length
+      ? { scopes: profileFile.settings as Record<string, ScopeSettings> }
+      : {}),
     active: true,
   });
   await pipeline.scheduler.reconcile();
-  log(`demo: profile ${profileId} active, schedule "${profileFile.cronExpression}" (${profileFile.timezone}); waiting for the first run`);
+  log(
+    `demo: profile ${profileId} active, schedule "${profileFile.cronExpression}" (${profileFile.timezone}); waiting for the first run`,
+  );
 
   let counts: SettledCounts = { total: 0, byStatus: {} };
   let ok = false;
@@ -124,7 +139,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
       minRows: 1,
       pollMs: 500,
       onProgress: (c) => {
-        const line = `demo: ${c.total} orders in the sync log: ${Object.entries(c.byStatus).map(([s, n]) => `${n} ${s}`).join(', ') || 'waiting for the scheduled run'}`;
+        const line = `demo: ${c.total} orders in the sync log: ${
+          Object.entries(c.byStatus)
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ') || 'waiting for the scheduled run'
+        }`;
         if (line !== lastLine) log(line);
         lastLine = line;
       },
@@ -133,14 +152,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
   } catch (err) {
     log(`demo: ${(err as Error).message}`);
   }
-  const rows = await pipeline.prisma.orderSync.findMany({ where: { profileId }, orderBy: { magentoOrderId: 'asc' } });
+  const rows = await pipeline.prisma.orderSync.findMany({
+    where: { profileId },
+    orderBy: { magentoOrderId: 'asc' },
+  });
   const wallTimeMs = Date.now() - started;
   if (opts.reportFile) {
-    const history = await pipeline.prisma.orderSyncHistory.findMany({ where: { profileId }, orderBy: { id: 'asc' } });
-    const schedules = await pipeline.prisma.schedule.findMany({ where: { profileId }, include: { history: true }, orderBy: { id: 'asc' } });
+    const history = await pipeline.prisma.orderSyncHistory.findMany({
+      where: { profileId },
+      orderBy: { id: 'asc' },
+    });
+    const schedules = await pipeline.prisma.schedule.findMany({
+      where: { profileId },
+      include: { history: true },
+      orderBy: { id: 'asc' },
+    });
     await writeFile(
       opts.reportFile,
-      JSON.stringify({ ok, counts, wallTimeMs, orderSyncs: rows, history, schedules, plenty: plenty.state.snapshot() }, null, 2),
+      JSON.stringify(
+        { ok, counts, wallTimeMs, orderSyncs: rows, history, schedules, plenty: plenty.state.snapshot() },
+        null,
+        2,
+      ),
     );
     log(`demo: report written to ${opts.reportFile}`);
   }
@@ -158,7 +191,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { close()
 const readText = (path: string) => readFile(path, 'utf8');
 
 /** --serve: the config API, Swagger UI and Bull Board on the demo's data, with a fresh admin key. */
-async function startApi(pipeline: Pipeline, prefix: string, port: number, urls: Record<string, string>): Promise<() => Promise<void>> {
+async function startApi(
+  pipeline: Pipeline,
+  prefix: string,
+  port: number,
+  urls: Record<string, string>,
+): Promise<() => Promise<void>> {
   const redis = createRedisConnection(pipeline.redisUrl, 'producer');
   const queues = createQueues(redis, prefix);
   const app = createApp({
@@ -168,7 +206,13 @@ async function startApi(pipeline: Pipeline, prefix: string, port: number, urls: 
     secrets: pipeline.secrets,
     logger: pipeline.logger,
     metrics: createMetricsRegistry('api'),
-    config: { rateLimitPerMinute: 600, corsOrigins: [], trustProxy: 0, serviceName: 'api', redisKeyPrefix: prefix },
+    config: {
+      rateLimitPerMinute: 600,
+      corsOrigins: [],
+      trustProxy: 0,
+      serviceName: 'api',
+      redisKeyPrefix: prefix,
+    },
     ...createRemoteSystems({ redis, keyPrefix: prefix, logger: pipeline.logger }),
   });
   const { key } = await apiKeyRepository(pipeline.prisma).create({ name: 'demo admin', role: 'admin' });

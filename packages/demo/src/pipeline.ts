@@ -1,5 +1,11 @@
-import { startCollectWorker, magentoClients } from '@mpc/collector';
-import { createPrismaClient, OrderSyncRepository, type PrismaClient, ScheduleRepository, SecretBox } from '@mpc/db';
+import { magentoClients, startCollectWorker } from '@mpc/collector';
+import {
+  createPrismaClient,
+  OrderSyncRepository,
+  type PrismaClient,
+  ScheduleRepository,
+  SecretBox,
+} from '@mpc/db';
 import { type BreakerOptions, createExporterMetrics, PlentySystems, startExportWorker } from '@mpc/exporter';
 import type { PlentyPlan } from '@mpc/plenty';
 import { createQueues, createRedisConnection, type Queues, type Redis, type Worker } from '@mpc/queue';
@@ -59,7 +65,17 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     ...(opts.schedulerIntervalMs ? { intervalMs: opts.schedulerIntervalMs } : {}),
   });
   const collectWorker = startCollectWorker(
-    { prisma, secrets, redis, keyPrefix: opts.prefix, exportQueue: queues.export, orderSyncs, schedules, orderSource: magento, logger },
+    {
+      prisma,
+      secrets,
+      redis,
+      keyPrefix: opts.prefix,
+      exportQueue: queues.export,
+      orderSyncs,
+      schedules,
+      orderSource: magento,
+      logger,
+    },
     { connection: redis, prefix: opts.prefix, concurrency: opts.collectorConcurrency ?? 2 },
     logger,
   );
@@ -70,7 +86,13 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     ...(opts.plentyPlan ? { plan: opts.plentyPlan } : {}),
     ...(opts.plentyTimeoutMs ? { timeoutMs: opts.plentyTimeoutMs } : {}),
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
-    onCall: (system, info) => metrics.plentyCalls.inc({ system, method: info.method, route: info.route, status: String(info.status) }),
+    onCall: (system, info) =>
+      metrics.plentyCalls.inc({
+        system,
+        method: info.method,
+        route: info.route,
+        status: String(info.status),
+      }),
   });
   const exportWorker =
     (opts.exporterConcurrency ?? 20) > 0
@@ -124,7 +146,11 @@ export async function waitForSettled(
   const deadline = Date.now() + opts.timeoutMs;
   let last: SettledCounts = { total: 0, byStatus: {} };
   while (Date.now() < deadline) {
-    const groups = await pipeline.prisma.orderSync.groupBy({ by: ['status'], where: { profileId }, _count: { _all: true } });
+    const groups = await pipeline.prisma.orderSync.groupBy({
+      by: ['status'],
+      where: { profileId },
+      _count: { _all: true },
+    });
     const byStatus = Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
     last = { total: groups.reduce((n, g) => n + g._count._all, 0), byStatus };
     opts.onProgress?.(last);

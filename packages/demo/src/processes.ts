@@ -6,7 +6,11 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 export type ServiceName = 'api' | 'scheduler' | 'collector' | 'exporter';
 
 /** Runs a service as its own process, as in production (`node --import tsx services/<name>/src/main.ts`). */
-export function spawnService(name: ServiceName, env: Record<string, string>, opts: { onExit?: (code: number | null, signal: NodeJS.Signals | null) => void; output?: boolean } = {}): ChildProcess {
+export function spawnService(
+  name: ServiceName,
+  env: Record<string, string>,
+  opts: { onExit?: (code: number | null, signal: NodeJS.Signals | null) => void; output?: boolean } = {},
+): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -26,7 +30,8 @@ export function spawnService(name: ServiceName, env: Record<string, string>, opt
 
 /** Waits for a process to exit (resolves at once if it already has). */
 export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 

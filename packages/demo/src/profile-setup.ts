@@ -1,5 +1,5 @@
 import { type Lookups, plentyLanguages, type ScopeSettings } from '@mpc/core';
-import { type PrismaClient, saveLookups, type SecretBox } from '@mpc/db';
+import { type PrismaClient, type SecretBox, saveLookups } from '@mpc/db';
 import { createMagentoClient, fetchMagentoLookups } from '@mpc/magento';
 import { createPlentyClient, fetchPlentyLookups } from '@mpc/plenty';
 
@@ -48,12 +48,16 @@ export function demoSettings(lookups: Lookups, paymentMethods: string[]): ScopeS
   const configs = new Map(magento.storeConfigs.map((c) => [c.id, c]));
   const languageOf = (storeId: number) => {
     const code = (configs.get(storeId)?.locale ?? 'en_US').slice(0, 2).toLowerCase();
-    return (plentyLanguages as readonly string[]).includes(code) ? (code as (typeof plentyLanguages)[number]) : 'en';
+    return (plentyLanguages as readonly string[]).includes(code)
+      ? (code as (typeof plentyLanguages)[number])
+      : 'en';
   };
   const webstores = plenty.webstores;
   const methodFor = (code: string) => {
     const hints = PAYMENT_HINTS[code] ?? [code.replace(/_/g, ' ')];
-    const hit = plenty.paymentMethods.find((m) => hints.some((h) => `${m.name} ${m.paymentKey ?? ''}`.toLowerCase().includes(h)));
+    const hit = plenty.paymentMethods.find((m) =>
+      hints.some((h) => `${m.name} ${m.paymentKey ?? ''}`.toLowerCase().includes(h)),
+    );
     return (hit ?? plenty.paymentMethods[0])?.id ?? 0;
   };
   return {
@@ -77,9 +81,17 @@ export function demoSettings(lookups: Lookups, paymentMethods: string[]): ScopeS
     },
     payment: {
       createPayment: true,
-      methodMapping: paymentMethods.map((code) => ({ magentoMethod: code, plentyMethodId: methodFor(code), createPayment: true })),
+      methodMapping: paymentMethods.map((code) => ({
+        magentoMethod: code,
+        plentyMethodId: methodFor(code),
+        createPayment: true,
+      })),
     },
-    shipping: { createShipment: true, defaultShippingProfileId: plenty.shippingProfiles[0]?.id ?? null, methodMapping: [] },
+    shipping: {
+      createShipment: true,
+      defaultShippingProfileId: plenty.shippingProfiles[0]?.id ?? null,
+      methodMapping: [],
+    },
     warehouse: { mainWarehouseId: plenty.warehouses[0]?.id ?? null },
   };
 }
@@ -105,7 +117,12 @@ export async function setupProfile(
   paymentMethods: string[] = Object.keys(PAYMENT_HINTS).concat(['free']),
 ): Promise<{ profileId: number; lookups: Lookups }> {
   const magentoConn = await prisma.connection.create({
-    data: { kind: 'magento', name: 'Magento', baseUrl: setup.magento.baseUrl, secretEncrypted: secrets.encrypt(setup.magento.accessToken) },
+    data: {
+      kind: 'magento',
+      name: 'Magento',
+      baseUrl: setup.magento.baseUrl,
+      secretEncrypted: secrets.encrypt(setup.magento.accessToken),
+    },
   });
   const plentyConn = await prisma.connection.create({
     data: {
@@ -126,7 +143,11 @@ export async function setupProfile(
       plentyConnectionId: plentyConn.id,
     },
   });
-  const lookups = await collectLookups(prisma, { magentoConnectionId: magentoConn.id, plentyConnectionId: plentyConn.id }, setup);
+  const lookups = await collectLookups(
+    prisma,
+    { magentoConnectionId: magentoConn.id, plentyConnectionId: plentyConn.id },
+    setup,
+  );
   // the given default scope goes over the demo defaults derived from the lookups, section by section
   const scopes = { ...setup.scopes };
   const base = demoSettings(lookups, paymentMethods) as Record<string, object>;
@@ -135,8 +156,11 @@ export async function setupProfile(
     [...new Set([...Object.keys(base), ...Object.keys(given)])].map((k) => [k, { ...base[k], ...given[k] }]),
   ) as ScopeSettings;
   for (const [scope, settings] of Object.entries(scopes)) {
-    await prisma.profileSetting.create({ data: { profileId: profile.id, scope, settings: settings as object } });
+    await prisma.profileSetting.create({
+      data: { profileId: profile.id, scope, settings: settings as object },
+    });
   }
-  if (setup.active ?? true) await prisma.profile.update({ where: { id: profile.id }, data: { status: 'active' } });
+  if (setup.active ?? true)
+    await prisma.profile.update({ where: { id: profile.id }, data: { status: 'active' } });
   return { profileId: profile.id, lookups };
 }

@@ -55,17 +55,13 @@ export async function startScenario(opts: ScenarioOptions): Promise<Scenario> {
     logLevel: process.env.LOG_LEVEL ?? 'error',
     ...opts.pipeline,
   });
-  const { profileId, lookups } = await setupProfile(
-    pipeline.prisma,
-    pipeline.secrets,
-    {
-      magento: { baseUrl: magento.url, accessToken: 'sandbox-integration-token' },
-      plenty: { baseUrl: plenty.url, username: 'api-user', password: 'api-pass' },
-      cronExpression: opts.cronExpression ?? '*/2 * * * * *',
-      active: opts.active ?? true,
-      ...(opts.scopes ? { scopes: opts.scopes } : {}),
-    },
-  );
+  const { profileId, lookups } = await setupProfile(pipeline.prisma, pipeline.secrets, {
+    magento: { baseUrl: magento.url, accessToken: 'sandbox-integration-token' },
+    plenty: { baseUrl: plenty.url, username: 'api-user', password: 'api-pass' },
+    cronExpression: opts.cronExpression ?? '*/2 * * * * *',
+    active: opts.active ?? true,
+    ...(opts.scopes ? { scopes: opts.scopes } : {}),
+  });
   if (opts.faults) plenty.configure({ faults: opts.faults });
   // what the API does after a profile change: notify the scheduler
   await pipeline.queues.control.add('profile-changed', { kind: 'profile-changed', profileId });
@@ -77,9 +73,15 @@ export async function startScenario(opts: ScenarioOptions): Promise<Scenario> {
     lookups,
     prefix,
     close: async () => {
-      await pipeline.prisma.profile.update({ where: { id: profileId }, data: { status: 'inactive' } }).catch(() => {});
+      await pipeline.prisma.profile
+        .update({ where: { id: profileId }, data: { status: 'inactive' } })
+        .catch(() => {});
       await pipeline.scheduler.reconcile().catch(() => {});
-      await Promise.all([pipeline.queues.collect, pipeline.queues.export, pipeline.queues.control].map((q) => q.obliterate({ force: true }).catch(() => {})));
+      await Promise.all(
+        [pipeline.queues.collect, pipeline.queues.export, pipeline.queues.control].map((q) =>
+          q.obliterate({ force: true }).catch(() => {}),
+        ),
+      );
       await pipeline.close();
       await magento.close();
       await plenty.close();

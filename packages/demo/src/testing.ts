@@ -27,6 +27,15 @@ export const minimalPlentyLookups: PlentyLookups = {
   webstores: [{ id: 1, plentyId: 1000, name: 'Shop' }],
   languages: ['de', 'en'],
   countries: [{ id: 1, isoCode2: 'DE', name: 'Germany' }],
-  vat: [{ id: 1, countryId: 1, rates: [{ id: 0, rate: 19 }, { id: 1, rate: 7 }] }],
+  vat: [
+    {
+      id: 1,
+      countryId: 1,
+      rates: [
+        { id: 0, rate: 19 },
+        { id: 1, rate: 7 },
+      ],
+    },
+  ],
   systemCurrency: 'EUR',
 };

@@ -24,7 +24,11 @@ export interface ExactlyOnceReport {
  * Plenty order with its increment id as external order id (property 7), its stored ids exist,
  * no order, payment, relation or contact was created twice, nothing is left unsettled.
  */
-export async function verifyExactlyOnce(prisma: PrismaClient, plenty: PlentyState, profileId: number): Promise<ExactlyOnceReport> {
+export async function verifyExactlyOnce(
+  prisma: PrismaClient,
+  plenty: PlentyState,
+  profileId: number,
+): Promise<ExactlyOnceReport> {
   const rows = await prisma.orderSync.findMany({ where: { profileId } });
   const byExternalId = new Map<string, number[]>();
   for (const order of plenty.orders.values()) {
@@ -39,7 +43,8 @@ export async function verifyExactlyOnce(prisma: PrismaClient, plenty: PlentyStat
     relationCount.set(rel.paymentId, (relationCount.get(rel.paymentId) ?? 0) + 1);
   }
   const contactRelations = new Map<number, number>();
-  for (const rel of plenty.paymentContactRelations.values()) contactRelations.set(rel.paymentId, (contactRelations.get(rel.paymentId) ?? 0) + 1);
+  for (const rel of plenty.paymentContactRelations.values())
+    contactRelations.set(rel.paymentId, (contactRelations.get(rel.paymentId) ?? 0) + 1);
   const contactsByEmail = new Map<string, number>();
   for (const c of plenty.contacts.values()) {
     if (!c.email || c.singleAccess === '1') continue;
@@ -66,7 +71,8 @@ export async function verifyExactlyOnce(prisma: PrismaClient, plenty: PlentyStat
         row.plentyOrderId != null &&
         booked.includes(row.plentyOrderId) &&
         (row.plentyContactId == null || plenty.contacts.has(row.plentyContactId)) &&
-        (row.plentyBillingAddressId != null && plenty.addresses.has(row.plentyBillingAddressId)) &&
+        row.plentyBillingAddressId != null &&
+        plenty.addresses.has(row.plentyBillingAddressId) &&
         (row.plentyPaymentId == null || plenty.payments.has(row.plentyPaymentId));
       if (!idsExist) report.lost.push(row.incrementId);
     } else if (booked.length > 0 && row.status !== 'pending' && row.status !== 'processing') {

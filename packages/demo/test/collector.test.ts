@@ -1,6 +1,13 @@
 import { type CollectDeps, magentoClients, runCollect } from '@mpc/collector';
 import { resolveSettings } from '@mpc/core';
-import { createPrismaClient, OrderSyncRepository, type PrismaClient, saveLookups, ScheduleRepository, SecretBox } from '@mpc/db';
+import {
+  createPrismaClient,
+  OrderSyncRepository,
+  type PrismaClient,
+  ScheduleRepository,
+  SecretBox,
+  saveLookups,
+} from '@mpc/db';
 import { createMagentoClient, fetchMagentoLookups } from '@mpc/magento';
 import { createQueues, createRedisConnection, type Queues, type Redis } from '@mpc/queue';
 import { createLogger } from '@mpc/runtime';
@@ -22,18 +29,44 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
   let job = 0;
 
   async function profile(settings: Record<string, unknown>): Promise<number> {
-    const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: magento.url, secretEncrypted: secrets.encrypt(TOKEN) } });
-    const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://127.0.0.1:9', username: 'u', secretEncrypted: secrets.encrypt('x') } });
-    const created = await prisma.profile.create({ data: { name: 'collector test', status: 'active', magentoConnectionId: m.id, plentyConnectionId: p.id } });
-    await prisma.profileSetting.create({ data: { profileId: created.id, scope: 'default', settings: settings as object } });
-    await saveLookups(prisma, m.id, 'magento', await fetchMagentoLookups(createMagentoClient({ baseUrl: magento.url, accessToken: TOKEN })));
+    const m = await prisma.connection.create({
+      data: { kind: 'magento', name: 'm', baseUrl: magento.url, secretEncrypted: secrets.encrypt(TOKEN) },
+    });
+    const p = await prisma.connection.create({
+      data: {
+        kind: 'plenty',
+        name: 'p',
+        baseUrl: 'http://127.0.0.1:9',
+        username: 'u',
+        secretEncrypted: secrets.encrypt('x'),
+      },
+    });
+    const created = await prisma.profile.create({
+      data: { name: 'collector test', status: 'active', magentoConnectionId: m.id, plentyConnectionId: p.id },
+    });
+    await prisma.profileSetting.create({
+      data: { profileId: created.id, scope: 'default', settings: settings as object },
+    });
+    await saveLookups(
+      prisma,
+      m.id,
+      'magento',
+      await fetchMagentoLookups(createMagentoClient({ baseUrl: magento.url, accessToken: TOKEN })),
+    );
     await saveLookups(prisma, p.id, 'plenty', minimalPlentyLookups);
     return created.id;
   }
   const run = (profileId: number, trigger: 'cron' | 'manual' = 'manual') =>
-    runCollect(deps, { id: `collect-${++job}`, data: { profileId, trigger }, timestamp: Date.now(), opts: {} });
+    runCollect(deps, {
+      id: `collect-${++job}`,
+      data: { profileId, trigger },
+      timestamp: Date.now(),
+      opts: {},
+    });
   const jobsOf = async (profileId: number) =>
-    (await queues.export.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.data.profileId === profileId);
+    (await queues.export.getJobs(['waiting', 'delayed', 'prioritized'])).filter(
+      (j) => j.data.profileId === profileId,
+    );
 
   const allStores = [1, 2, 3, 4, 5].map((id) => ({ magentoStoreId: id, language: 'en', plentyId: 1000 }));
 
@@ -54,7 +87,10 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
       schedules: new ScheduleRepository(prisma),
       orderSource: (ctx) => {
         const c = clients(ctx);
-        return { searchOrders: (criteria) => (requests++, c.searchOrders(criteria)) };
+        return { searchOrders: (criteria) => {
+          requests++;
+          return c.searchOrders(criteria);
+        } };
       },
       logger: createLogger({ service: 'test', level: 'error' }),
     };
@@ -82,10 +118,16 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
     expect(rows.length).to.equal(eligible.length);
     const skipped = rows.filter((r) => r.status === 'skipped');
     expect(skipped.length).to.equal(eligible.filter((o) => o.store_id === 2).length);
-    for (const r of skipped) expect(r.message).to.equal('store view 2 is not mapped: add it to the store mapping');
+    for (const r of skipped)
+      expect(r.message).to.equal('store view 2 is not mapped: add it to the store mapping');
     const pending = rows.filter((r) => r.status === 'pending');
-    expect((await jobsOf(id)).map((j) => j.data.magentoOrderId).sort()).to.deep.equal(pending.map((r) => r.magentoOrderId).sort());
-    const schedule = await prisma.schedule.findUniqueOrThrow({ where: { id: result.scheduleId }, include: { history: true } });
+    expect((await jobsOf(id)).map((j) => j.data.magentoOrderId).sort()).to.deep.equal(
+      pending.map((r) => r.magentoOrderId).sort(),
+    );
+    const schedule = await prisma.schedule.findUniqueOrThrow({
+      where: { id: result.scheduleId },
+      include: { history: true },
+    });
     expect(schedule.status).to.equal('success');
     expect(schedule.jobCode).to.equal(`order_export_profile_${id}`);
     expect(schedule.executedAt).to.be.instanceOf(Date);
@@ -102,8 +144,17 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
 
     // new orders and a status change of an exported order are picked up
     const [exported] = pending;
-    await prisma.orderSync.update({ where: { id: exported!.id }, data: { status: 'complete', plentyOrderId: 1 } });
-    const added = magento.store.addGenerated({ count: 5, seed: 99, firstEntityId: magento.store.maxId + 1, startDate: new Date(), storeIds: [1] });
+    await prisma.orderSync.update({
+      where: { id: exported!.id },
+      data: { status: 'complete', plentyOrderId: 1 },
+    });
+    const added = magento.store.addGenerated({
+      count: 5,
+      seed: 99,
+      firstEntityId: magento.store.maxId + 1,
+      startDate: new Date(),
+      storeIds: [1],
+    });
     for (const newId of added) magento.store.patchOrder(newId, { status: 'processing' });
     magento.store.patchOrder(exported!.magentoOrderId, { status: 'closed' });
     const third = await run(id);

@@ -15,7 +15,9 @@ describe('end to end: scheduled run through the sandboxes (real Postgres and Red
       pipeline: { exporterConcurrency: 20 },
     });
     // the scope above is merged over the demo defaults: the status mapping stays complete
-    const row = await s.pipeline.prisma.profileSetting.findFirstOrThrow({ where: { profileId: s.profileId, scope: 'default' } });
+    const row = await s.pipeline.prisma.profileSetting.findFirstOrThrow({
+      where: { profileId: s.profileId, scope: 'default' },
+    });
     const settings = row.settings as { orderStatus: { statusMapping: unknown[] } };
     expect(settings.orderStatus.statusMapping).to.not.be.empty;
   });
@@ -28,10 +30,20 @@ describe('end to end: scheduled run through the sandboxes (real Postgres and Red
     const prisma = s.pipeline.prisma;
     const rows = await prisma.orderSync.findMany({ where: { profileId: s.profileId } });
     // ineligible orders (other statuses) have no row at all
-    expect(rows.map((r) => r.magentoOrderId).sort((a, b) => a - b)).to.deep.equal(eligible.map((o) => o.entity_id).sort((a, b) => a - b));
+    expect(rows.map((r) => r.magentoOrderId).sort((a, b) => a - b)).to.deep.equal(
+      eligible.map((o) => o.entity_id).sort((a, b) => a - b),
+    );
 
     const report = await verifyExactlyOnce(prisma, s.plenty.state, s.profileId);
-    expect(report).to.deep.include({ duplicateOrders: [], duplicatePayments: [], duplicateRelations: [], unsettled: [], lost: [], unexpectedOrders: [], duplicateContacts: [] });
+    expect(report).to.deep.include({
+      duplicateOrders: [],
+      duplicatePayments: [],
+      duplicateRelations: [],
+      unsettled: [],
+      lost: [],
+      unexpectedOrders: [],
+      duplicateContacts: [],
+    });
     expect(settled.byStatus.failed ?? 0, JSON.stringify(settled.byStatus)).to.equal(0);
     const complete = rows.filter((r) => r.status === 'complete');
     expect(complete.length).to.be.greaterThan(eligible.length / 2);
@@ -57,20 +69,33 @@ describe('end to end: scheduled run through the sandboxes (real Postgres and Red
       }
     }
     // paid orders got a payment, unpaid ones none
-    const paid = complete.filter((r) => Number(all.find((o) => o.entity_id === r.magentoOrderId)!.total_paid ?? 0) > 0);
+    const paid = complete.filter(
+      (r) => Number(all.find((o) => o.entity_id === r.magentoOrderId)!.total_paid ?? 0) > 0,
+    );
     expect(paid.every((r) => r.plentyPaymentId != null)).to.equal(true);
 
     // skipped rows say what to fix
     for (const row of rows.filter((r) => r.status === 'skipped')) expect(row.message).to.match(/:|not /);
 
     // history: collect + one row per step + complete, in order
-    const history = await prisma.orderSyncHistory.findMany({ where: { orderSyncId: complete[0]!.id }, orderBy: { id: 'asc' } });
+    const history = await prisma.orderSyncHistory.findMany({
+      where: { orderSyncId: complete[0]!.id },
+      orderBy: { id: 'asc' },
+    });
     expect(history[0]!.action).to.equal('collect');
-    expect(history.at(-1)).to.deep.include({ action: 'complete', status: 'complete', direction: 'export', plentyOrderId: complete[0]!.plentyOrderId });
+    expect(history.at(-1)).to.deep.include({
+      action: 'complete',
+      status: 'complete',
+      direction: 'export',
+      plentyOrderId: complete[0]!.plentyOrderId,
+    });
     expect(history.map((h) => h.action)).to.include.members(['billing', 'order']);
 
     // the scheduled run: a Schedule row with its history
-    const schedules = await prisma.schedule.findMany({ where: { profileId: s.profileId, status: 'success' }, include: { history: true } });
+    const schedules = await prisma.schedule.findMany({
+      where: { profileId: s.profileId, status: 'success' },
+      include: { history: true },
+    });
     expect(schedules.length).to.be.greaterThan(0);
     const first = schedules.find((r) => (r.stats as { enqueued?: number } | null)?.enqueued)!;
     expect(first.trigger).to.equal('cron');

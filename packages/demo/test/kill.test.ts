@@ -54,14 +54,18 @@ describe('kill test: SIGKILLed exporters never duplicate or lose an order', func
     let kills = 0;
     const settled = waitForSettled(s.pipeline, s.profileId, { timeoutMs: 240_000, minRows: 1 });
     let done = false;
-    settled.finally(() => {
-      done = true;
-    }).catch(() => {});
+    settled
+      .finally(() => {
+        done = true;
+      })
+      .catch(() => {});
     // kill a random exporter every 0.5-2 s and start a new one, while orders are being exported
     while (!done && kills < 40) {
       await new Promise((r) => setTimeout(r, 500 + random() * 1500));
       if (done) break;
-      const processing = await s.pipeline.prisma.orderSync.count({ where: { profileId: s.profileId, status: 'processing' } });
+      const processing = await s.pipeline.prisma.orderSync.count({
+        where: { profileId: s.profileId, status: 'processing' },
+      });
       const victims = [...children];
       const victim = victims[Math.floor(random() * victims.length)];
       if (!victim || processing === 0) continue;
@@ -72,10 +76,22 @@ describe('kill test: SIGKILLed exporters never duplicate or lose an order', func
     }
     const counts = await settled;
     const report = await verifyExactlyOnce(s.pipeline.prisma, s.plenty.state, s.profileId);
-    const interrupted = await s.pipeline.prisma.orderSyncHistory.count({ where: { profileId: s.profileId, message: { contains: 'interrupted attempt' } } });
-    console.log(`      kills: ${kills}, rows: ${JSON.stringify(counts.byStatus)}, steps found after an interrupted attempt: ${interrupted}, Plenty faults: ${JSON.stringify(s.plenty.state.faults.toJSON().total)}`);
+    const interrupted = await s.pipeline.prisma.orderSyncHistory.count({
+      where: { profileId: s.profileId, message: { contains: 'interrupted attempt' } },
+    });
+    console.log(
+      `      kills: ${kills}, rows: ${JSON.stringify(counts.byStatus)}, steps found after an interrupted attempt: ${interrupted}, Plenty faults: ${JSON.stringify(s.plenty.state.faults.toJSON().total)}`,
+    );
     expect(kills).to.be.greaterThan(3);
-    expect(report).to.deep.include({ duplicateOrders: [], duplicatePayments: [], duplicateRelations: [], duplicateContacts: [], unsettled: [], lost: [], unexpectedOrders: [] });
+    expect(report).to.deep.include({
+      duplicateOrders: [],
+      duplicatePayments: [],
+      duplicateRelations: [],
+      duplicateContacts: [],
+      unsettled: [],
+      lost: [],
+      unexpectedOrders: [],
+    });
     expect(counts.byStatus.failed ?? 0, JSON.stringify(counts.byStatus)).to.equal(0);
     expect(counts.byStatus.complete ?? 0).to.be.greaterThan(0);
     // the crash-and-resume path really ran: some step was found again instead of created twice

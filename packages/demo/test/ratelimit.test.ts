@@ -18,7 +18,9 @@ describe('rate limits: a tiny Plenty budget shared through Redis', function () {
       .reduce((n, [, v]) => n + v, 0);
   const writes = () =>
     Object.entries(s.plenty.state.calls.toJSON().byRouteAndStatus)
-      .filter(([k]) => /^(POST|PUT|DELETE) /.test(k) && !k.startsWith('POST /rest/login') && / 2\d\d$/.test(k))
+      .filter(
+        ([k]) => /^(POST|PUT|DELETE) /.test(k) && !k.startsWith('POST /rest/login') && / 2\d\d$/.test(k),
+      )
       .reduce((n, [, v]) => n + v, 0);
 
   it('uses the budget nearly fully, fails no order and gets no 429', async () => {
@@ -29,17 +31,25 @@ describe('rate limits: a tiny Plenty budget shared through Redis', function () {
     });
     const started = Date.now();
     const writesBefore = writes();
-    const counts = await waitForSettled(s.pipeline, s.profileId, { timeoutMs: 150_000, minRows: 24, pollMs: 100 });
+    const counts = await waitForSettled(s.pipeline, s.profileId, {
+      timeoutMs: 150_000,
+      minRows: 24,
+      pollMs: 100,
+    });
     const seconds = (Date.now() - started) / 1000;
     const spent = writes() - writesBefore;
     const perWindow = spent / (seconds / WINDOW_S);
-    console.log(`      ${spent} writes in ${seconds.toFixed(1)} s = ${perWindow.toFixed(1)} per ${WINDOW_S} s window (budget ${WRITES}), 429s: ${count429()}`);
+    console.log(
+      `      ${spent} writes in ${seconds.toFixed(1)} s = ${perWindow.toFixed(1)} per ${WINDOW_S} s window (budget ${WRITES}), 429s: ${count429()}`,
+    );
     expect(counts.byStatus.failed ?? 0).to.equal(0);
     expect(counts.byStatus.complete).to.equal(24);
     expect(count429()).to.equal(0);
     // the first and last windows are partly idle; the steady state runs at the budget
     expect(perWindow).to.be.greaterThan(WRITES * 0.6);
-    expect((await verifyExactlyOnce(s.pipeline.prisma, s.plenty.state, s.profileId)).duplicateOrders).to.deep.equal([]);
+    expect(
+      (await verifyExactlyOnce(s.pipeline.prisma, s.plenty.state, s.profileId)).duplicateOrders,
+    ).to.deep.equal([]);
   });
 
   it('when someone else exhausts the budget, orders wait (429 honoured) and none fails', async () => {
@@ -65,7 +75,11 @@ describe('rate limits: a tiny Plenty budget shared through Redis', function () {
     }
     await s.pipeline.prisma.profile.update({ where: { id: s.profileId }, data: { status: 'active' } });
     await s.pipeline.scheduler.reconcile();
-    const counts = await waitForSettled(s.pipeline, s.profileId, { timeoutMs: 150_000, minRows: 12, pollMs: 100 });
+    const counts = await waitForSettled(s.pipeline, s.profileId, {
+      timeoutMs: 150_000,
+      minRows: 12,
+      pollMs: 100,
+    });
     console.log(`      429s seen: ${count429()}, orders: ${JSON.stringify(counts.byStatus)}`);
     expect(counts.byStatus.failed ?? 0).to.equal(0);
     expect(counts.byStatus.complete).to.equal(12);

@@ -16,12 +16,26 @@ describe('scheduler: profiles ⇄ BullMQ job schedulers', () => {
   async function profile(status: 'active' | 'inactive', cronExpression: string, timezone = 'UTC') {
     const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: 'http://m' } });
     const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://p' } });
-    const row = await prisma.profile.create({ data: { name: 'sched', status, cronExpression, timezone, magentoConnectionId: m.id, plentyConnectionId: p.id } });
+    const row = await prisma.profile.create({
+      data: {
+        name: 'sched',
+        status,
+        cronExpression,
+        timezone,
+        magentoConnectionId: m.id,
+        plentyConnectionId: p.id,
+      },
+    });
     ids.push(row.id);
     return row.id;
   }
   const schedulers = async () =>
-    Object.fromEntries((await queues.collect.getJobSchedulers(0, -1)).map((s) => [s.id ?? s.key, { pattern: s.pattern, tz: s.tz }]));
+    Object.fromEntries(
+      (await queues.collect.getJobSchedulers(0, -1)).map((s) => [
+        s.id ?? s.key,
+        { pattern: s.pattern, tz: s.tz },
+      ]),
+    );
 
   before(async () => {
     prisma = createPrismaClient(testEnv.databaseUrl, 2);
@@ -76,12 +90,20 @@ describe('scheduler: profiles ⇄ BullMQ job schedulers', () => {
   });
 
   it('reacts to a profile-changed notice within seconds, without a restart', async () => {
-    const service = await startScheduler({ prisma, queues, connection: redis, prefix, logger, intervalMs: 3_600_000 });
+    const service = await startScheduler({
+      prisma,
+      queues,
+      connection: redis,
+      prefix,
+      logger,
+      intervalMs: 3_600_000,
+    });
     try {
       const id = await profile('active', '*/20 * * * *');
       await queues.control.add('profile-changed', { kind: 'profile-changed', profileId: id });
       const deadline = Date.now() + 5000;
-      while (!(await schedulers())[`profile-${id}`] && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!(await schedulers())[`profile-${id}`] && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect((await schedulers())[`profile-${id}`]).to.deep.equal({ pattern: '*/20 * * * *', tz: 'UTC' });
       await prisma.profile.update({ where: { id }, data: { status: 'inactive' } });
     } finally {

@@ -47,19 +47,39 @@ export const jobIds = {
   exportJob: (profileId: number, magentoOrderId: number, action: 'export' | 'status' = 'export') =>
     `${action}-${profileId}-${magentoOrderId}`,
   /** a manual re-export must not be swallowed by a retained job of the first export */
-  reexportJob: (profileId: number, magentoOrderId: number, at = Date.now()) => `reexport-${profileId}-${magentoOrderId}-${at}`,
+  reexportJob: (profileId: number, magentoOrderId: number, at = Date.now()) =>
+    `reexport-${profileId}-${magentoOrderId}-${at}`,
   collectDedup: (profileId: number) => `collect-${profileId}`,
 };
 
 export const defaultJobOptions: Record<QueueName, JobsOptions> = {
-  collect: { attempts: 3, backoff: { type: 'exponential', delay: 5000, jitter: 0.5 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
+  collect: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5000, jitter: 0.5 },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 5000 },
+  },
   // the export step machine is resumable: retries resume at the first step without a Plenty id
-  export: { attempts: 8, backoff: { type: 'exponential', delay: 2000, jitter: 0.5 }, removeOnComplete: { count: 5000, age: 86400 }, removeOnFail: { count: 20000 } },
-  control: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { count: 1000 } },
+  export: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+    removeOnComplete: { count: 5000, age: 86400 },
+    removeOnFail: { count: 20000 },
+  },
+  control: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: true,
+    removeOnFail: { count: 1000 },
+  },
 };
 
 /** Workers block on Redis and must retry forever; producers (the API) fail fast instead. */
-export function createRedisConnection(url: string, role: 'worker' | 'producer', extra: RedisOptions = {}): Redis {
+export function createRedisConnection(
+  url: string,
+  role: 'worker' | 'producer',
+  extra: RedisOptions = {},
+): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
@@ -68,7 +88,12 @@ export function createRedisConnection(url: string, role: 'worker' | 'producer', 
   });
 }
 
-export function createQueue(name: QueueName, connection: ConnectionOptions, prefix: string, opts: Partial<QueueOptions> = {}) {
+export function createQueue(
+  name: QueueName,
+  connection: ConnectionOptions,
+  prefix: string,
+  opts: Partial<QueueOptions> = {},
+) {
   return new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions[name], ...opts });
 }
 
@@ -97,7 +122,9 @@ export function createQueues(connection: Redis, prefix: string): Queues {
 export function parseJob<N extends QueueName>(name: N, data: unknown): z.infer<(typeof jobSchemas)[N]> {
   const result = jobSchemas[name].safeParse(data);
   if (!result.success) {
-    throw new InvalidJobError(`invalid ${name} job payload: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new InvalidJobError(
+      `invalid ${name} job payload: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return result.data as z.infer<(typeof jobSchemas)[N]>;
 }
@@ -106,5 +133,5 @@ export class InvalidJobError extends Error {
   override name = 'InvalidJobError';
 }
 
-export { Queue, Worker, Job, QueueEvents, UnrecoverableError, DelayedError, RateLimitError } from 'bullmq';
+export { DelayedError, Job, Queue, QueueEvents, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 export { Redis } from 'ioredis';

@@ -8,7 +8,10 @@ export const baseEnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; tests use a unique one per run */
-  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('mpc'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default('mpc'),
   /** base64 of 32 bytes: AES-256-GCM key for connection secrets */
   SECRETS_KEY: z
     .string()

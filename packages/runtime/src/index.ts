@@ -1,5 +1,5 @@
 export * from './env';
-export * from './logger';
-export * from './metrics';
 export * from './health';
 export * from './lifecycle';
+export * from './logger';
+export * from './metrics';

@@ -7,5 +7,5 @@ export function createMetricsRegistry(service: string): client.Registry {
   client.collectDefaultMetrics({ register: registry });
   return registry;
 }
-export { client as prom };
 export type { Registry } from 'prom-client';
+export { client as prom };

@@ -1,11 +1,21 @@
 import { createPrismaClient, OrderSyncRepository, ScheduleRepository, SecretBox } from '@mpc/db';
 import { createQueues, createRedisConnection } from '@mpc/queue';
-import { baseEnvSchema, createLogger, createMetricsRegistry, onShutdown, readEnv, startHealthServer } from '@mpc/runtime';
+import {
+  baseEnvSchema,
+  createLogger,
+  createMetricsRegistry,
+  onShutdown,
+  readEnv,
+  redisReadiness,
+  startHealthServer,
+} from '@mpc/runtime';
 import { z } from 'zod';
 import { magentoClients } from './magento-source';
 import { startCollectWorker } from './worker';
 
-const env = readEnv(baseEnvSchema.extend({ COLLECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2) }));
+const env = readEnv(
+  baseEnvSchema.extend({ COLLECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2) }),
+);
 const logger = createLogger({ service: 'collector', level: env.LOG_LEVEL });
 const prisma = createPrismaClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const connection = createRedisConnection(env.REDIS_URL, 'worker');
@@ -29,13 +39,20 @@ const health = await startHealthServer({
   port: env.HEALTH_PORT,
   registry: createMetricsRegistry('collector'),
   isAlive: () => worker.isRunning(),
-  checks: { redis: async () => void (await connection.ping()), postgres: async () => void (await prisma.$queryRaw`SELECT 1`) },
+  checks: {
+    redis: redisReadiness(connection),
+    postgres: async () => void (await prisma.$queryRaw`SELECT 1`),
+  },
 });
 logger.info('collector started', { healthPort: health.port });
-onShutdown(logger, [
-  { name: 'worker', run: () => worker.close() },
-  { name: 'queues', run: () => queues.close() },
-  { name: 'health', run: () => health.close() },
-  { name: 'postgres', run: () => prisma.$disconnect() },
-  { name: 'redis', run: () => connection.quit() },
-], { timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+onShutdown(
+  logger,
+  [
+    { name: 'worker', run: () => worker.close() },
+    { name: 'queues', run: () => queues.close() },
+    { name: 'health', run: () => health.close() },
+    { name: 'postgres', run: () => prisma.$disconnect() },
+    { name: 'redis', run: () => connection.quit() },
+  ],
+  { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, onStart: () => health.markShuttingDown() },
+);

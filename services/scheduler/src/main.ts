@@ -1,25 +1,51 @@
 import { createPrismaClient } from '@mpc/db';
 import { createQueues, createRedisConnection } from '@mpc/queue';
-import { baseEnvSchema, createLogger, createMetricsRegistry, onShutdown, readEnv, startHealthServer } from '@mpc/runtime';
+import {
+  baseEnvSchema,
+  createLogger,
+  createMetricsRegistry,
+  onShutdown,
+  readEnv,
+  redisReadiness,
+  startHealthServer,
+} from '@mpc/runtime';
 import { z } from 'zod';
 import { startScheduler } from './service';
 
-const env = readEnv(baseEnvSchema.extend({ SCHEDULER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000) }));
+const env = readEnv(
+  baseEnvSchema.extend({
+    SCHEDULER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  }),
+);
 const logger = createLogger({ service: 'scheduler', level: env.LOG_LEVEL });
 const prisma = createPrismaClient(env.DATABASE_URL, 2);
 const connection = createRedisConnection(env.REDIS_URL, 'worker');
 const queues = createQueues(connection, env.QUEUE_PREFIX);
-const scheduler = await startScheduler({ prisma, queues, connection, prefix: env.QUEUE_PREFIX, logger, intervalMs: env.SCHEDULER_RECONCILE_INTERVAL_MS });
+const scheduler = await startScheduler({
+  prisma,
+  queues,
+  connection,
+  prefix: env.QUEUE_PREFIX,
+  logger,
+  intervalMs: env.SCHEDULER_RECONCILE_INTERVAL_MS,
+});
 const health = await startHealthServer({
   port: env.HEALTH_PORT,
   registry: createMetricsRegistry('scheduler'),
-  checks: { redis: async () => void (await connection.ping()), postgres: async () => void (await prisma.$queryRaw`SELECT 1`) },
+  checks: {
+    redis: redisReadiness(connection),
+    postgres: async () => void (await prisma.$queryRaw`SELECT 1`),
+  },
 });
 logger.info('scheduler started', { healthPort: health.port });
-onShutdown(logger, [
-  { name: 'scheduler', run: () => scheduler.close() },
-  { name: 'queues', run: () => queues.close() },
-  { name: 'health', run: () => health.close() },
-  { name: 'postgres', run: () => prisma.$disconnect() },
-  { name: 'redis', run: () => connection.quit() },
-], { timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+onShutdown(
+  logger,
+  [
+    { name: 'scheduler', run: () => scheduler.close() },
+    { name: 'queues', run: () => queues.close() },
+    { name: 'health', run: () => health.close() },
+    { name: 'postgres', run: () => prisma.$disconnect() },
+    { name: 'redis', run: () => connection.quit() },
+  ],
+  { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, onStart: () => health.markShuttingDown() },
+);

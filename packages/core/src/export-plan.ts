@@ -163,13 +163,19 @@ function cents(v: number | null | undefined): Cents {
   return toCents(v ?? 0);
 }
 
+/**
+ * A row that adds to grand_total: a row total or tax. A `price` alone does not count (children of a
+ * fixed-price bundle may show their selection price with a row total of 0; Magento charged the parent).
+ */
 function rowHasMoney(item: MagentoOrderItem): boolean {
-  return cents(item.row_total) !== 0 || cents(item.tax_amount) !== 0 || cents(item.price) !== 0;
+  return cents(item.row_total) !== 0 || cents(item.tax_amount) !== 0;
 }
 
 /**
  * The Magento rows that become Plenty lines, each counted once:
- * - configurable: the parent row (it carries the chosen child's SKU and the money); the child row is skipped;
+ * - configurable: the parent row (it carries the chosen child's SKU and the money); the child row is skipped,
+ *   unless the parent carries no money and the child does (seen with some price/tax extensions):
+ *   then the child row is booked instead (same SKU), never both;
  * - bundle with dynamic price: the children carry the prices → children booked, parent not;
  *   bundle with fixed price: the parent carries it → parent booked, children (at 0) not;
  *   (dynamic = any child row has a price, row total or tax; Magento's product_calculations flag is
@@ -188,13 +194,22 @@ export function bookedRows(order: MagentoOrder): BookedRow[] {
     }
   }
   const dynamicBundle = (bundleId: number) => (children.get(bundleId) ?? []).some(rowHasMoney);
+  /** a configurable parent without money whose child carries it: the child is booked */
+  const pricedByChild = (parentId: number) => {
+    const parent = byId.get(parentId);
+    return parent !== undefined && !rowHasMoney(parent) && (children.get(parentId) ?? []).some(rowHasMoney);
+  };
   const out: BookedRow[] = [];
   for (const item of order.items) {
     if (toQty4(item.qty_ordered) <= 0) continue;
     const parent = item.parent_item_id != null ? byId.get(item.parent_item_id) : undefined;
     const parentType =
       parent?.product_type ?? (item.parent_item_id != null ? item.parent_item?.product_type : undefined);
-    if (item.parent_item_id != null && parentType === 'configurable') continue;
+    if (item.parent_item_id != null && parentType === 'configurable') {
+      if (pricedByChild(item.parent_item_id) && rowHasMoney(item)) out.push({ item, role: 'configurable' });
+      continue;
+    }
+    if (item.product_type === 'configurable' && pricedByChild(item.item_id)) continue;
     if (item.parent_item_id != null && parentType === 'bundle') {
       if (dynamicBundle(item.parent_item_id)) out.push({ item, role: 'bundle-child' });
       continue;
@@ -337,6 +352,8 @@ function shippingAssignment(order: MagentoOrder) {
 }
 
 function paymentStatusOf(paid: Cents, total: Cents): PaymentStatus {
+  // nothing to pay (100 % discount, free items): settled, not waiting for a payment
+  if (total <= 0 && paid >= total) return paid > total ? 'overpaid' : 'fullyPaid';
   if (paid <= 0) return 'unpaid';
   if (paid < total) return 'partlyPaid';
   if (paid === total) return 'fullyPaid';
@@ -420,6 +437,22 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
   // -- items --------------------------------------------------------------------------------
   const rows = bookedRows(order);
   if (rows.length === 0) return skip('order has no items');
+  // partly canceled before export (Magento cancels what was not invoiced, grand_total keeps the
+  // full amount): booking qty_ordered would bill and ship the canceled goods
+  const canceled = rows.filter((r) => toQty4(r.item.qty_canceled ?? 0) > 0);
+  const fullyCanceled = rows.every((r) => toQty4(r.item.qty_canceled ?? 0) >= toQty4(r.item.qty_ordered));
+  if (canceled.length > 0 && !fullyCanceled) {
+    const what = canceled
+      .map(
+        (r) =>
+          `SKU "${r.item.sku}" ${qty4ToNumber(toQty4(r.item.qty_canceled ?? 0))} of ${qty4ToNumber(toQty4(r.item.qty_ordered))}`,
+      )
+      .join(', ');
+    const amount = cents(order.total_canceled);
+    return skip(
+      `order is partly canceled in Magento (${what} canceled${amount !== 0 ? `, ${formatCents(amount, currency)}` : ''}): only the invoiced part was sold, and partly canceled orders are not exported: book it in Plenty by hand`,
+    );
+  }
   const unknown = [...new Set(rows.map((r) => r.item.sku).filter((sku) => !variations.has(sku)))];
   if (unknown.length > 0 && settings.item.unknownSku === 'skip') {
     return skip(
@@ -553,12 +586,16 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
         );
       }
       if ('reason' in slot) return skip(slot.reason);
+      // a shipping discount stays visible like an item discount: the shipping price incl. tax as
+      // priceOriginalGross, the discount as discount (same gross)
+      const shipIncl = cents(order.shipping_incl_tax ?? total?.shipping_incl_tax);
+      const shownDiscount = shipDiscount > 0 && shipIncl > shippingGross ? shipIncl - shippingGross : 0;
       const line: DraftLine = {
         typeId: 6,
         name: nonEmpty(order.shipping_description) ?? DEFAULT_SHIPPING_LINE_NAME,
         qty: toQty4(1),
-        unit: shippingGross,
-        discount: 0,
+        unit: shippingGross + shownDiscount,
+        discount: shownDiscount,
         vat: slot,
       };
       lines.push(line);
@@ -589,8 +626,11 @@ export function buildExportPlan(input: BuildExportPlanInput): MapResult {
   const gap = grandTotal - shippingExcluded - targetSum;
   const tolerance = lines.length; // one cent per line: Magento rounds per row
   if (Math.abs(gap) > tolerance) {
+    const used = deductionsOf(order)
+      .map((d) => `${d.label} ${formatCents(d.cents, currency)} (${d.field})`)
+      .join(', ');
     return skip(
-      `order totals do not add up: items, shipping and fees come to ${formatCents(targetSum + shippingExcluded, currency)} but grand_total is ${formatCents(grandTotal, currency)}; gift cards, store credit and reward points are not supported`,
+      `order totals do not add up: items, shipping and fees come to ${formatCents(targetSum + shippingExcluded, currency)} but grand_total is ${formatCents(grandTotal, currency)}${used ? `; the order used ${used}` : ''}; gift cards, store credit and reward points are not supported`,
     );
   }
   if (gap !== 0) {
@@ -784,6 +824,27 @@ function shippingRate(order: MagentoOrder, gross: Cents, tax: Cents, config: Vat
     if (Math.abs(vatOfGross(gross, r.rate) - tax) <= 1) return r.rate;
   }
   return null;
+}
+
+/**
+ * Adobe Commerce deductions that lower grand_total without a row of their own (read from the order
+ * and from extension_attributes, where the REST API puts them).
+ */
+const DEDUCTIONS: readonly { field: string; label: string }[] = [
+  { field: 'gift_cards_amount', label: 'gift cards' },
+  { field: 'customer_balance_amount', label: 'store credit' },
+  { field: 'reward_currency_amount', label: 'reward points' },
+];
+function deductionsOf(order: MagentoOrder): { field: string; label: string; cents: Cents }[] {
+  const out: { field: string; label: string; cents: Cents }[] = [];
+  const ext = (order.extension_attributes ?? {}) as Record<string, unknown>;
+  const top = order as Record<string, unknown>;
+  for (const d of DEDUCTIONS) {
+    const raw = ext[d.field] ?? top[d.field];
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
+    if (Number.isFinite(n) && n !== 0) out.push({ ...d, cents: Math.abs(toCents(n)) });
+  }
+  return out;
 }
 
 /** rows booked per role, for tests and logging */

@@ -182,6 +182,7 @@ export const magentoOrderSchema = z.looseObject({
   shipping_description: optStr,
   total_paid: optNum,
   total_due: optNum,
+  total_canceled: optNum,
   items: z.array(magentoOrderItemSchema),
   billing_address: magentoAddressSchema.nullish(),
   payment: magentoPaymentSchema.nullish(),

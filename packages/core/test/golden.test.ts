@@ -83,6 +83,8 @@ describe('core: golden orders → export plans', () => {
       expect(gross).to.equal(toCents(order.grand_total) - plan.totals.shippingExcludedCents);
       expect(plan.totals.grossCents).to.equal(gross);
       for (const [rate, vat] of Object.entries(plan.totals.magentoVatByRate)) {
+        // a VAT difference Plenty cannot avoid (Magento taxed before the discount) must be a warning
+        if (plan.warnings.some((w) => w.startsWith(`VAT at ${rate}%:`))) continue;
         if (plan.totals.shippingExcludedCents === 0)
           expect(Math.abs((plan.totals.vatByRate[rate] ?? 0) - vat), `VAT ${rate}%`).to.be.at.most(1);
       }

@@ -166,7 +166,20 @@ const ADDRESSES: Record<string, { billing: Addr; delivery: Addr | null }> = {
   },
   '38-usd-no-base-rate-plenty-rate': { billing: ADA, delivery: null },
   '39-gbp-base-usd-order-plenty-rate': { billing: ADA, delivery: null },
+  // added by the review
+  '63-shipping-discount-partial': { billing: ADA, delivery: null },
+  '64-zero-total-full-discount': { billing: ADA, delivery: null },
+  '66-configurable-child-priced': { billing: ADA, delivery: null },
+  '67-bundle-dynamic-qty-multiplier': { billing: ADA, delivery: null },
+  '69-negative-rounding-discount': { billing: ADA, delivery: null },
+  '70-tax-before-discount': { billing: ADA, delivery: null },
 };
+
+/**
+ * fixtures where Plenty's VAT (derived from gross and rate) cannot match Magento's: Magento taxed
+ * before the discount. The plan must say so in `warnings`.
+ */
+const VAT_WARNING = new Set(['70-tax-before-discount']);
 
 /** fixtures reviewed here; the author recomputed 06, 07, 08, 12, 24, 25, 35 by hand */
 const REVIEWED = Object.keys(ADDRESSES);
@@ -188,11 +201,14 @@ function bookedItems(order: Json): Json[] {
   const byId = new Map(items.map((i) => [i.item_id, i]));
   const kidsOf = (id: number) => items.filter((i) => i.parent_item_id === id);
   // a bundle is "dynamic" when its children were priced (row totals / tax on the children)
-  const dynamic = (id: number) => kidsOf(id).some((k) => ct(k.row_total) !== 0 || ct(k.tax_amount) !== 0);
+  const money = (i: Json) => ct(i.row_total) !== 0 || ct(i.tax_amount) !== 0;
+  const dynamic = (id: number) => kidsOf(id).some(money);
   return items.filter((i) => {
     if (Number(i.qty_ordered) <= 0) return false;
     const parent = i.parent_item_id != null ? byId.get(i.parent_item_id) : undefined;
-    if (parent?.product_type === 'configurable') return false;
+    // configurable: whichever of parent and child carries the money (normally the parent)
+    if (parent?.product_type === 'configurable') return !money(parent) && money(i);
+    if (i.product_type === 'configurable' && !money(i) && kidsOf(i.item_id).some(money)) return false;
     if (parent?.product_type === 'bundle') return dynamic(parent.item_id);
     if (i.product_type === 'bundle') return !dynamic(i.item_id);
     return true;
@@ -247,7 +263,11 @@ function expectedPlan(name: string, order: Json, settings: EffectiveSettings) {
         typeId: 6,
         qty: 1,
         name: order.shipping_description ?? 'Shipping costs',
-        original: shipGross,
+        // a partial shipping discount: original = shipping incl. tax, the discount shown on the line
+        original:
+          ct(order.shipping_discount_amount) > 0 && ct(order.shipping_incl_tax) > shipGross
+            ? ct(order.shipping_incl_tax)
+            : shipGross,
         gross: shipGross,
         rate: shipRate,
       });
@@ -370,10 +390,11 @@ describe('core: independent review of the golden plans (recomputed from the Mage
       for (const t of raw.extension_attributes?.applied_taxes ?? []) {
         let magento = ct(t.amount);
         if (exp.excluded !== 0) magento -= ct(raw.shipping_tax_amount);
-        expect(
-          Math.abs((vatByRate.get(Number(t.percent)) ?? 0) - magento),
-          `VAT ${t.percent}%`,
-        ).to.be.at.most(1);
+        const off = Math.abs((vatByRate.get(Number(t.percent)) ?? 0) - magento);
+        if (VAT_WARNING.has(name)) {
+          expect(off).to.be.above(1);
+          expect(plan.warnings.join('\n')).to.include(`VAT at ${t.percent}%`);
+        } else expect(off, `VAT ${t.percent}%`).to.be.at.most(1);
       }
 
       // --- properties, dates
@@ -457,4 +478,79 @@ describe('core: independent review of the golden plans (recomputed from the Mage
       expect(JSON.parse(JSON.stringify(result))).to.deep.equal(readJson(`plans/${name}.json`));
     });
   }
+});
+
+describe('core: cases the mapping refuses or handles specially (second review)', () => {
+  const plan = (raw: Json, name = '01-simple-de') => {
+    const c = goldenCases.find((g) => g.name === name)!;
+    return buildExportPlan({
+      order: magentoOrderSchema.parse(raw),
+      settings: settingsFor(c),
+      lookups,
+      variations,
+    });
+  };
+
+  it('partly canceled before export: skipped with SKU, quantities and amount', () => {
+    expect(plan(readJson('orders/65-skip-partly-canceled.json'))).to.deep.equal({
+      ok: false,
+      reason:
+        'order is partly canceled in Magento (SKU "MUG-WHITE" 1 of 3 canceled, 14.99 EUR): only the invoiced part was sold, and partly canceled orders are not exported: book it in Plenty by hand',
+    });
+  });
+
+  it('fully canceled (every row canceled): exported as it is, with the mapped status', () => {
+    const raw = readJson('orders/01-simple-de.json');
+    raw.status = 'canceled';
+    raw.state = 'canceled';
+    for (const i of raw.items) i.qty_canceled = i.qty_ordered;
+    const r = plan(raw);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.plan.statusId).to.equal(8);
+    expect(r.plan.totals.grossCents).to.equal(ct(raw.grand_total));
+  });
+
+  it('store credit: skipped, naming the store credit amount', () => {
+    expect(plan(readJson('orders/68-skip-store-credit.json'))).to.deep.equal({
+      ok: false,
+      reason:
+        'order totals do not add up: items, shipping and fees come to 34.97 EUR but grand_total is 24.97 EUR; the order used store credit 10.00 EUR (customer_balance_amount); gift cards, store credit and reward points are not supported',
+    });
+  });
+
+  it('gift card: skipped, naming the gift card amount', () => {
+    expect(plan(readJson('orders/55-skip-totals-gift-card.json'))).to.deep.equal({
+      ok: false,
+      reason:
+        'order totals do not add up: items, shipping and fees come to 34.97 EUR but grand_total is 14.97 EUR; the order used gift cards 20.00 EUR (gift_cards_amount); gift cards, store credit and reward points are not supported',
+    });
+  });
+
+  it('reward points (top-level field) and store credit together: both named', () => {
+    const raw = readJson('orders/01-simple-de.json');
+    raw.reward_currency_amount = 5;
+    raw.extension_attributes.customer_balance_amount = 2.5;
+    raw.grand_total = 27.47;
+    expect(plan(raw)).to.deep.equal({
+      ok: false,
+      reason:
+        'order totals do not add up: items, shipping and fees come to 34.97 EUR but grand_total is 27.47 EUR; the order used store credit 2.50 EUR (customer_balance_amount), reward points 5.00 EUR (reward_currency_amount); gift cards, store credit and reward points are not supported',
+    });
+  });
+
+  it('fixed bundle whose children show a selection price but no row total: the parent is booked', () => {
+    const raw = readJson('orders/04-bundle-fixed.json');
+    for (const i of raw.items) if (i.parent_item_id != null) i.price = 10;
+    const r = plan(raw, '04-bundle-fixed');
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.plan.order.orderItems.map((i) => i.itemVariationId ?? i.typeId)).to.deep.equal([4000, 6]);
+  });
+
+  it('a 100 % discount order is settled: fullyPaid, no payment, lines at 0', () => {
+    const r = plan(readJson('orders/64-zero-total-full-discount.json'), '64-zero-total-full-discount');
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.plan.paymentStatus).to.equal('fullyPaid');
+    expect(r.plan.payment).to.equal(null);
+    expect(r.plan.totals.grossCents).to.equal(0);
+  });
 });

@@ -1,3 +1,4 @@
+import { plentyLanguages } from '@mpc/core';
 /**
  * Lookup data of the simulated Plenty system. Country ids follow Plenty's fixed table (with the
  * real duplicate ISO codes); status and referrer ids are floats where Plenty uses floats.
@@ -162,27 +163,8 @@ export const webstores = [
   },
 ];
 
-export const languages = [
-  'bg',
-  'cn',
-  'cz',
-  'da',
-  'de',
-  'en',
-  'es',
-  'fr',
-  'it',
-  'nl',
-  'nn',
-  'pl',
-  'pt',
-  'ro',
-  'ru',
-  'se',
-  'sk',
-  'tr',
-  'vn',
-];
+/** Plenty's fixed document language codes (one list for the connector and its simulator). */
+export const languages: string[] = [...plentyLanguages];
 
 /** [id, ISO-2, ISO-3, name]: the fixed ids from Plenty's guide, incl. the duplicate ISO codes. */
 const countryRows: [number, string, string, string][] = [

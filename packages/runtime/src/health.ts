@@ -107,16 +107,32 @@ export async function runReadinessChecks(
 export interface PingableRedis {
   status: string;
   ping(): Promise<unknown>;
+  once?(event: 'close', listener: () => void): unknown;
+  off?(event: 'close', listener: () => void): unknown;
 }
 
 /**
  * Redis readiness that fails fast: a worker connection (maxRetriesPerRequest null, offline queue)
- * would queue a PING until Redis returns, so a connection that is not `ready` (reconnecting,
- * connecting, closed) is reported at once, and only a ready one is pinged (under the check timeout).
+ * would hold a PING until Redis returns, so a connection that is not `ready` (reconnecting,
+ * connecting, closed) is reported at once, and a PING in flight when the connection drops fails
+ * with the drop (it is not left to the check timeout).
  */
 export function redisReadiness(redis: PingableRedis): ReadinessCheck {
-  return async () => {
-    if (redis.status !== 'ready') throw new Error(`redis connection is ${redis.status}`);
-    await redis.ping();
+  return () => {
+    if (redis.status !== 'ready') return Promise.reject(new Error(`redis connection is ${redis.status}`));
+    return new Promise<void>((resolve, reject) => {
+      const onClose = () => reject(new Error('redis connection lost'));
+      redis.once?.('close', onClose);
+      redis.ping().then(
+        () => {
+          redis.off?.('close', onClose);
+          resolve();
+        },
+        (err: Error) => {
+          redis.off?.('close', onClose);
+          reject(err);
+        },
+      );
+    });
   };
 }

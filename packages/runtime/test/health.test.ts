@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
 import { type HealthServer, redisReadiness, runReadinessChecks, startHealthServer } from '../src/health';
 import { createMetricsRegistry, prom } from '../src/metrics';
@@ -108,5 +109,15 @@ describe('readiness checks', () => {
     redis.status = 'ready';
     expect((await runReadinessChecks({ redis: redisReadiness(redis) })).ready).to.equal(true);
     expect(pings).to.equal(1);
+  });
+
+  it('redisReadiness fails when the connection drops while its PING is held (not at the timeout)', async () => {
+    const redis = Object.assign(new EventEmitter(), { status: 'ready', ping: () => new Promise(() => {}) });
+    const t0 = Date.now();
+    const pending = runReadinessChecks({ redis: redisReadiness(redis) }, 5000);
+    setImmediate(() => redis.emit('close'));
+    expect((await pending).checks.redis).to.equal('redis connection lost');
+    expect(Date.now() - t0).to.be.below(1000);
+    expect(redis.listenerCount('close')).to.equal(0);
   });
 });

@@ -9,8 +9,10 @@ import {
   type SecretBox,
   settingsForStore,
 } from '@mpc/db';
+import { addressSchema } from '@mpc/plenty';
 import type { ExportJob } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
+import { z } from 'zod';
 import { type CallCount, countCalls, newCallCount } from './call-counter';
 import { classifyError, SkipError } from './errors';
 import type { PlentySystem, PlentySystems } from './plenty-systems';
@@ -110,6 +112,7 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
 
     // 2. contact: stored id, else cached or found by e-mail, else create (guest: none)
     let contactId: number | null = null;
+    let contactCreated = false;
     if (plan.contact) {
       const contact = plan.contact;
       const email = plan.email ?? '';
@@ -124,6 +127,7 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
         },
         findBeforeCreate: true,
         create: async () => {
+          contactCreated = true;
           const created = await system.call((c) => c.createContact(contact));
           return { id: created.id, request: contact, response: created };
         },
@@ -135,7 +139,15 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
     const addressStep = (which: 'billing' | 'delivery', payload: ExportPlan['billingAddress'], typeId: 1 | 2) => {
       const cacheKey = [contactId, typeId, payload];
       return steps.run(which, which === 'billing' ? 'plentyBillingAddressId' : 'plentyShippingAddressId', {
-        find: async () => (contactId ? system.cache.get('address', cacheKey) : null),
+        find: async () => {
+          if (!contactId) return null;
+          const cached = await system.cache.get('address', cacheKey);
+          if (cached) return cached;
+          // a known customer whose cached ids expired: one read of the contact's addresses of this
+          // type instead of a write (Plenty would de-duplicate the address, but the POST costs budget)
+          if (contactCreated) return null;
+          return findContactAddress(system, contactId, typeId, payload);
+        },
         findBeforeCreate: true,
         create: async () => {
           const created = await system.call((c) =>
@@ -302,6 +314,27 @@ async function settle(
   await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'retry', message: c.message });
   log.warn('export attempt failed, will retry', { reason: c.message });
   return { outcome: 'retry', message: c.message, calls };
+}
+
+const contactAddressesSchema = z.union([z.array(addressSchema), z.looseObject({ entries: z.array(addressSchema) })]);
+const ADDRESS_FIELDS = ['gender', 'name1', 'name2', 'name3', 'name4', 'address1', 'address2', 'address3', 'address4', 'postalCode', 'town'] as const;
+
+/** Plenty's own notion of "the same address" (its de-duplication): fields, country, state and options. */
+export function addressIdentity(a: Record<string, unknown>): string {
+  const options = ((a.options as { typeId: unknown; value: unknown }[] | undefined) ?? []).map((o) => `${Number(o.typeId)}=${String(o.value ?? '')}`).sort();
+  return JSON.stringify([...ADDRESS_FIELDS.map((f) => String(a[f] ?? '').trim().toLowerCase()), Number(a.countryId), a.stateId ?? null, options]);
+}
+
+/** The id of an address of the contact (of this relation type) identical to `payload`, or null. */
+async function findContactAddress(system: PlentySystem, contactId: number, typeId: number, payload: ExportPlan['billingAddress']): Promise<number | null> {
+  const route = '/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}';
+  const data = await system.call((c) =>
+    c.request({ method: 'GET', route, path: `/rest/accounts/contacts/${contactId}/addresses/${typeId}`, params: { with: 'options' }, schema: contactAddressesSchema }),
+  );
+  const list = (Array.isArray(data) ? data : data.entries) as Record<string, unknown>[];
+  const wanted = addressIdentity(payload as Record<string, unknown>);
+  const hit = list.find((a) => a && addressIdentity(a) === wanted);
+  return hit ? Number(hit.id) : null;
 }
 
 /** SKU → variation id through the shared cache; only SKUs not cached cost Plenty reads. */

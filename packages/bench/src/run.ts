@@ -1,0 +1,62 @@
+import { migrate } from '@mpc/db';
+import { testEnv } from '@mpc/demo';
+import type { ScenarioDef, Size } from './common';
+import { createProgress } from './progress';
+import { gitInfo, machineInfo, type Report, table, writeReport } from './report';
+import { callsPerOrder } from './scenarios/calls-per-order';
+import { api } from './scenarios/api';
+import { budget } from './scenarios/budget';
+import { collector } from './scenarios/collector';
+import { latencyBound } from './scenarios/latency-bound';
+
+export const scenarios: ScenarioDef[] = [callsPerOrder, latencyBound, budget, collector, api];
+
+export interface RunOptions {
+  kind: 'bench' | 'chaos';
+  names: string[];
+  size: Size;
+  /** write bench/results/<scenario>.json (default true) */
+  write?: boolean;
+  resultsDir?: string;
+  silent?: boolean;
+}
+
+/** Runs scenarios one after the other, prints a table per scenario and a summary, writes the JSON reports. */
+export async function runScenarios(opts: RunOptions): Promise<Report[]> {
+  const all = scenarios.filter((s) => s.kind === opts.kind);
+  const unknown = opts.names.filter((n) => !all.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown ${opts.kind} scenario(s): ${unknown.join(', ')} (known: ${all.map((s) => s.name).join(', ')})`);
+  const chosen = opts.names.length ? all.filter((s) => opts.names.includes(s.name)) : all;
+  const out = (text: string) => {
+    if (!opts.silent) process.stdout.write(`${text}\n`);
+  };
+  const expected = chosen.reduce((n, s) => n + s.expectedS[opts.size], 0);
+  out(`${opts.kind}: ${chosen.map((s) => s.name).join(', ')} (${opts.size}; about ${Math.ceil(expected / 60)} min on 2 cores)`);
+  out(`database ${testEnv.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}, redis ${testEnv.redisUrl}`);
+  await migrate({ databaseUrl: testEnv.databaseUrl, createDatabase: true });
+  const reports: Report[] = [];
+  for (const s of chosen) {
+    out(`\n== ${s.name}: ${s.summary} (about ${s.expectedS[opts.size]} s)`);
+    const startedAt = new Date();
+    const result = await s.run({ size: opts.size, progress: createProgress(s.name, { silent: opts.silent ?? false }) });
+    const report: Report = {
+      scenario: s.name,
+      command: `pnpm ${opts.kind} ${s.name}${opts.size === 'quick' ? ' --quick' : ''}`,
+      size: opts.size,
+      startedAt: startedAt.toISOString(),
+      durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
+      machine: machineInfo(),
+      git: gitInfo(),
+      ...result,
+    };
+    reports.push(report);
+    out(table(['target', 'goal', 'measured', 'met'], report.targets.map((t) => [t.name, t.target, t.measured, t.met == null ? 'n/a' : t.met ? 'yes' : 'NO'])));
+    for (const n of report.targets.filter((t) => t.note)) out(`  note (${n.name}): ${n.note}`);
+    if (opts.write ?? true) out(`report: ${writeReport(report, opts.resultsDir)}`);
+  }
+  if (reports.length > 1) {
+    out('\n== summary');
+    out(table(['scenario', 'target', 'measured', 'met'], reports.flatMap((r) => r.targets.map((t) => [r.scenario, t.target, t.measured, t.met == null ? 'n/a' : t.met ? 'yes' : 'NO']))));
+  }
+  return reports;
+}

@@ -1,0 +1,38 @@
+import { OrderSyncRepository, type PrismaClient, type SecretBox } from '@mpc/db';
+import { magentoClients } from '@mpc/collector';
+import { exportOrder, PlentySystems } from '@mpc/exporter';
+import type { ExportJob, Redis } from '@mpc/queue';
+import { createLogger } from '@mpc/runtime';
+
+/**
+ * The baseline: how a cron-run connector inside a shop exports, one order after the other, with
+ * the same mapping, Plenty client and step machine as the product (exportOrder), no queue, no
+ * concurrency. Each order waits for its Magento read and every Plenty call in turn.
+ */
+export async function runSequentialExporter(opts: {
+  prisma: PrismaClient;
+  secrets: SecretBox;
+  redis: Redis;
+  keyPrefix: string;
+  profileId: number;
+  magentoOrderIds: number[];
+  onProgress?: (done: number, seconds: number) => void;
+}): Promise<{ orders: number; complete: number; seconds: number; perSecond: number }> {
+  const logger = createLogger({ service: 'sequential-exporter', level: 'error' });
+  const plenty = new PlentySystems({ redis: opts.redis, keyPrefix: `${opts.keyPrefix}-seq`, logger });
+  const deps = { prisma: opts.prisma, secrets: opts.secrets, orderSyncs: new OrderSyncRepository(opts.prisma), plenty, magento: magentoClients(), logger };
+  const started = performance.now();
+  let complete = 0;
+  try {
+    for (const [i, magentoOrderId] of opts.magentoOrderIds.entries()) {
+      const job: ExportJob = { profileId: opts.profileId, magentoOrderId, action: 'export' } as ExportJob;
+      const r = await exportOrder(deps, job, { jobId: `sequential-${opts.profileId}-${magentoOrderId}`, attemptsMade: 0, maxAttempts: 1 });
+      if (r.outcome === 'complete') complete++;
+      opts.onProgress?.(i + 1, (performance.now() - started) / 1000);
+    }
+  } finally {
+    await plenty.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { orders: opts.magentoOrderIds.length, complete, seconds, perSecond: opts.magentoOrderIds.length / seconds };
+}

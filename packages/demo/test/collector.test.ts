@@ -208,6 +208,26 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
     await redis.del(`${prefix}:lock:collect:${id}`);
   });
 
+  it('a cron run takes over its pending row (pending → processing → success), plans the next and marks skipped slots missed', async () => {
+    const id = await profile({ store: { storeMapping: allStores, referrerId: 1 } });
+    await prisma.profile.update({ where: { id }, data: { cronExpression: '*/15 * * * *' } });
+    const schedules = new ScheduleRepository(prisma);
+    // the last run happened an hour ago; the collector was down for the slots since
+    const now = new Date();
+    const slot = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
+    const lastRun = new Date(slot.getTime() - 3_600_000);
+    await prisma.schedule.create({ data: { profileId: id, jobCode: `order_export_profile_${id}`, trigger: 'cron', status: 'success', scheduledAt: lastRun, executedAt: lastRun, finishedAt: lastRun } });
+    const planned = await prisma.schedule.create({ data: { profileId: id, jobCode: `order_export_profile_${id}`, trigger: 'cron', status: 'pending', scheduledAt: slot } });
+    const r = await runCollect(deps, { id: `collect-${++job}`, data: { profileId: id, trigger: 'cron' }, timestamp: slot.getTime(), opts: { prevMillis: slot.getTime() } });
+    expect(r.outcome).to.equal('done');
+    expect(r.scheduleId).to.equal(planned.id);
+    const rows = await prisma.schedule.findMany({ where: { profileId: id }, orderBy: { scheduledAt: 'asc' } });
+    expect(rows.map((x) => x.status)).to.deep.equal(['success', 'missed', 'missed', 'missed', 'success', 'pending']);
+    expect(rows[1]!.message).to.match(/could not start in its slot/);
+    expect(rows.at(-1)!.scheduledAt.getTime()).to.be.greaterThan(now.getTime());
+    expect(await schedules.lastScheduled(id)).to.deep.include({ id: planned.id, status: 'success' });
+  });
+
   it('a run of a profile without lookups ends in error with what to do', async () => {
     const id = await profile({});
     await prisma.lookup.deleteMany({ where: { connection: { plentyProfiles: { some: { id } } } } });

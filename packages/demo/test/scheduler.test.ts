@@ -79,6 +79,24 @@ describe('scheduler: profiles ⇄ BullMQ job schedulers', () => {
     await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
   });
 
+  it('plans each active profile\'s next run as a pending Schedule row and drops it on deactivation', async () => {
+    const id = await profile('active', '*/15 * * * *');
+    await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
+    const pending = await prisma.schedule.findMany({ where: { profileId: id, status: 'pending' } });
+    expect(pending).to.have.length(1);
+    expect(pending[0]!.jobCode).to.equal(`order_export_profile_${id}`);
+    expect(pending[0]!.scheduledAt.getUTCMinutes() % 15).to.equal(0);
+    expect(pending[0]!.scheduledAt.getTime()).to.be.greaterThan(Date.now());
+    // a changed cron replaces the planned run
+    await prisma.profile.update({ where: { id }, data: { cronExpression: '7 3 * * *' } });
+    await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
+    const replanned = await prisma.schedule.findMany({ where: { profileId: id, status: 'pending' } });
+    expect(replanned.map((r) => [r.scheduledAt.getUTCHours(), r.scheduledAt.getUTCMinutes()])).to.deep.equal([[3, 7]]);
+    await prisma.profile.update({ where: { id }, data: { status: 'inactive' } });
+    await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
+    expect(await prisma.schedule.count({ where: { profileId: id, status: 'pending' } })).to.equal(0);
+  });
+
   it('an invalid cron in the database does not stop the other profiles', async () => {
     const bad = await profile('active', 'every tuesday');
     const good = await profile('active', '*/10 * * * *');

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@mpc/db';
+import { type PrismaClient, ScheduleRepository } from '@mpc/db';
 import { type CollectJob, jobIds, type Queue } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import { CronExpressionParser } from 'cron-parser';
@@ -58,10 +58,14 @@ export async function reconcileSchedulers(deps: {
     );
     (current ? result.updated : result.created).push(profile.id);
   }
+  // the schedule tab shows each active profile's next run as `pending`
+  const schedules = new ScheduleRepository(prisma);
+  for (const profileId of [...result.created, ...result.updated]) await schedules.planNext(profileId);
   for (const id of existing.keys()) {
     if (wanted.has(id)) continue;
     await collectQueue.removeJobScheduler(id);
     result.removed.push(id);
+    await schedules.dropPending(Number(id.slice(SCHEDULER_PREFIX.length)));
   }
   if (result.created.length || result.updated.length || result.removed.length || result.invalid.length) {
     logger.info('job schedulers reconciled', { ...result });

@@ -1,19 +1,10 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { apiKeyRepository } from '../src/repositories/api-keys';
-import { as, createHarness, type Harness } from './helpers';
+import { as, useHarness } from './helpers';
 
 describe('api: auth, roles and HTTP behaviour', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('401 with WWW-Authenticate for a missing, malformed, unknown or revoked key', async () => {
     const keys = apiKeyRepository(h.prisma);

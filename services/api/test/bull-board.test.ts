@@ -1,18 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { as, createHarness, type Harness } from './helpers';
+import { as, useHarness } from './helpers';
 
 describe('api: Bull Board behind API keys', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('401 without a key; Bearer works; ?key= sets an HttpOnly SameSite=Strict cookie and redirects without the key', async () => {
     const none = await request(h.app).get('/admin/queues/api/queues');
@@ -97,16 +88,7 @@ describe('api: Bull Board behind API keys', () => {
 });
 
 describe('api: Bull Board session cookie', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('does not carry the key, ends when the key is revoked, and rejects tampering', async () => {
     const login = await request(h.app).get(`/admin/queues?key=${encodeURIComponent(h.viewerKey)}`);

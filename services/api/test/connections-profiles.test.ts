@@ -3,11 +3,12 @@ import request from 'supertest';
 import {
   as,
   completeSettings,
-  createHarness,
   type Harness,
+  lookupsOk,
   magentoLookups,
   plentyLookups,
   seedProfile,
+  useHarness,
 } from './helpers';
 
 async function controlJobs(h: Harness) {
@@ -16,16 +17,7 @@ async function controlJobs(h: Harness) {
 }
 
 describe('api: connections', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('CRUD with write-only secrets (secretSet), audited without secrets', async () => {
     const c = await request(h.app).post('/api/v1/connections').set(as(h.adminKey)).send({
@@ -144,16 +136,7 @@ describe('api: connections', () => {
 });
 
 describe('api: profiles', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('create: inactive, next five runs in its time zone, lookups collected, control job enqueued', async () => {
     const s = await seedProfile(h);
@@ -208,10 +191,7 @@ describe('api: profiles', () => {
     expect(lk.body.magento.data).to.deep.equal(magentoLookups);
     const again = await request(h.app).post(`/api/v1/profiles/${s.profile.id}/lookups`).set(as(h.adminKey));
     expect(again.status).to.equal(502);
-    h.remote.lookups = async () => ({
-      plenty: { ok: true, data: plentyLookups },
-      magento: { ok: true, data: magentoLookups },
-    });
+    h.remote.lookups = lookupsOk;
     const ok = await request(h.app).post(`/api/v1/profiles/${s.profile.id}/lookups`).set(as(h.adminKey));
     expect(ok.status).to.equal(200);
     expect(ok.body.ok).to.equal(true);
@@ -324,10 +304,7 @@ describe('api: profiles', () => {
     const r = await request(h.app).post(`/api/v1/profiles/${id}/activate`).set(as(h.adminKey));
     expect(r.status).to.equal(422);
     expect(r.body.errors.map((e: { path: string }) => e.path)).to.include('lookups');
-    h.remote.lookups = async () => ({
-      plenty: { ok: true, data: plentyLookups },
-      magento: { ok: true, data: magentoLookups },
-    });
+    h.remote.lookups = lookupsOk;
     await request(h.app).post(`/api/v1/profiles/${id}/lookups`).set(as(h.adminKey)).expect(200);
     await request(h.app)
       .put(`/api/v1/profiles/${id}/settings/default`)

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import request from 'supertest';
-import { as, completeSettings, createHarness, type Harness, rowCounts, seedProfile } from './helpers';
+import { as, completeSettings, rowCounts, seedProfile, useHarness } from './helpers';
 
 type Method = 'post' | 'put' | 'patch' | 'get';
 interface Target {
@@ -19,13 +19,11 @@ interface Target {
  */
 describe('api: fuzz (malformed input never yields a 5xx nor writes anything)', function () {
   this.timeout(240_000);
-  let h: Harness;
+  const h = useHarness({}, { reset: 'once' });
   let bodyTargets: Target[];
   let queryTargets: Target[];
 
   before(async () => {
-    h = await createHarness();
-    await h.reset();
     const s = await seedProfile(h);
     const id = s.profile.id;
     await request(h.app)
@@ -114,9 +112,6 @@ describe('api: fuzz (malformed input never yields a 5xx nor writes anything)', f
       },
       { method: 'get', path: '/api/v1/profiles', keys: [] },
     ];
-  });
-  after(async () => {
-    await h.close();
   });
 
   async function jobCounts() {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { MagentoLookups, PlentyLookups } from '@mpc/core';
 import { createPrismaClient, type PrismaClient, SecretBox } from '@mpc/db';
@@ -128,7 +129,18 @@ export interface Harness {
 
 export const SECRETS_KEY = randomBytes(32).toString('base64');
 
-export async function createHarness(config: Partial<AppDeps['config']> = {}): Promise<Harness> {
+/** what the fake remote answers until a test says otherwise: both sides collected */
+export const lookupsOk = async (): Promise<FetchedLookups> => ({
+  plenty: { ok: true, data: plentyLookups },
+  magento: { ok: true, data: magentoLookups },
+});
+const connected = async (): Promise<ConnectionTestResult> => ({ ok: true, message: 'connected' });
+
+/** fills `h` (so a harness handed out before the suite starts is the one the tests use) */
+export async function createHarness(
+  config: Partial<AppDeps['config']> = {},
+  h = {} as Harness,
+): Promise<Harness> {
   const prisma = createPrismaClient(
     process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc_test',
     4,
@@ -140,25 +152,9 @@ export async function createHarness(config: Partial<AppDeps['config']> = {}): Pr
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
   const logger = createLogger({ service: 'api', level: 'silly', stream });
-  const remote: Harness['remote'] = {
-    lookups: async () => ({
-      plenty: { ok: true, data: plentyLookups },
-      magento: { ok: true, data: magentoLookups },
-    }),
-    test: async () => ({ ok: true, message: 'connected' }),
-    calls: [],
-  };
+  const remote: Harness['remote'] = { lookups: lookupsOk, test: connected, calls: [] };
   const metrics = createMetricsRegistry('api-test');
-  const h = {
-    prisma,
-    redis,
-    queues,
-    prefix,
-    logLines,
-    remote,
-    adminKey: '',
-    viewerKey: '',
-  } as unknown as Harness;
+  Object.assign(h, { prisma, redis, queues, prefix, logLines, remote, adminKey: '', viewerKey: '' });
   h.rebuild = (extra = {}) => {
     h.deps = {
       prisma,
@@ -187,37 +183,60 @@ export async function createHarness(config: Partial<AppDeps['config']> = {}): Pr
     h.app = createApp(h.deps);
   };
   h.rebuild();
+  const deleteRedisKeys = () =>
+    redis.eval(
+      `local keys = redis.call('keys', ARGV[1]) for i=1,#keys,5000 do redis.call('del', unpack(keys, i, math.min(i+4999, #keys))) end return #keys`,
+      0,
+      `${prefix}:*`,
+    );
   h.reset = async () => {
     await prisma.$executeRawUnsafe(
       `TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`,
     );
-    await redis.eval(
-      `local keys = redis.call('keys', ARGV[1]) for i=1,#keys,5000 do redis.call('del', unpack(keys, i, math.min(i+4999, #keys))) end return #keys`,
-      0,
-      `${prefix}:*`,
-    );
+    await deleteRedisKeys();
     const keys = apiKeyRepository(prisma);
     h.adminKey = (await keys.create({ name: 'alice-admin', role: 'admin' })).key;
     h.viewerKey = (await keys.create({ name: 'victor-viewer', role: 'viewer' })).key;
     remote.calls.length = 0;
-    remote.lookups = async () => ({
-      plenty: { ok: true, data: plentyLookups },
-      magento: { ok: true, data: magentoLookups },
-    });
-    remote.test = async () => ({ ok: true, message: 'connected' });
+    remote.lookups = lookupsOk;
+    remote.test = connected;
     logLines.length = 0;
   };
   h.close = async () => {
-    await redis.eval(
-      `local keys = redis.call('keys', ARGV[1]) for i=1,#keys,5000 do redis.call('del', unpack(keys, i, math.min(i+4999, #keys))) end return #keys`,
-      0,
-      `${prefix}:*`,
-    );
+    await deleteRedisKeys();
     await queues.close();
     await redis.quit();
     await prisma.$disconnect();
   };
   return h;
+}
+
+/**
+ * The mocha hooks of a suite on one harness: created before the suite, reset (empty tables and
+ * Redis keys, fresh API keys) before each test — or once before the suite with `reset: 'once'` —
+ * and closed after it. Call it inside `describe`; its hooks run before the suite's own.
+ */
+export function useHarness(
+  config: Partial<AppDeps['config']> = {},
+  { reset = 'each' }: { reset?: 'each' | 'once' } = {},
+): Harness {
+  const h = {} as Harness;
+  before(async () => {
+    await createHarness(config, h);
+    if (reset === 'once') await h.reset();
+  });
+  if (reset === 'each') beforeEach(() => h.reset());
+  after(() => h.close());
+  return h;
+}
+
+/** a 127.0.0.1 port nobody listens on (bound, then released) */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export const as = (key: string) => ({ Authorization: `Bearer ${key}` });

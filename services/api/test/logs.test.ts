@@ -1,7 +1,7 @@
 import { OrderSyncRepository } from '@mpc/db';
 import { expect } from 'chai';
 import request from 'supertest';
-import { as, createHarness, type Harness, seedProfile } from './helpers';
+import { as, type Harness, seedProfile, useHarness } from './helpers';
 
 const statuses = ['pending', 'processing', 'complete', 'updated', 'skipped', 'failed'] as const;
 
@@ -38,17 +38,10 @@ async function seedOrders(h: Harness, profileId: number, n: number) {
 }
 
 describe('api: sync logs and actions', () => {
-  let h: Harness;
+  const h = useHarness();
   let id: number;
-  before(async () => {
-    h = await createHarness();
-  });
   beforeEach(async () => {
-    await h.reset();
     id = (await seedProfile(h)).profile.id;
-  });
-  after(async () => {
-    await h.close();
   });
 
   it('orders: every column of the guide, newest first, keyset pages that add up, first-page total', async () => {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { mergePrometheusText } from '../src/http/queue-metrics';
-import { createHarness, type Harness } from './helpers';
+import { useHarness } from './helpers';
 
 /**
  * The Prometheus text format rules a scraper enforces: at most one HELP and one TYPE line per
@@ -45,16 +45,7 @@ function checkExposition(text: string): Map<string, string[]> {
 }
 
 describe('api: /metrics with BullMQ queue metrics', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness({ serviceName: 'api-test' });
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness({ serviceName: 'api-test' });
 
   it('appends bullmq_job_count{queue,state} of collect, export and control to the registry output', async () => {
     await h.queues.export.addBulk(

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { toOpenApiPath } from '../src/http/route';
-import { createHarness, type Harness } from './helpers';
+import { useHarness } from './helpers';
 
 /** Every (method, path) the express app serves, walked from its router stack. */
 function expressRoutes(app: Express): string[] {
@@ -21,13 +21,7 @@ function expressRoutes(app: Express): string[] {
 }
 
 describe('api: OpenAPI document', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness({}, { reset: 'once' });
 
   it('is a valid OpenAPI 3.1 document (public, no key needed)', async () => {
     const r = await request(h.app).get('/api/v1/openapi.json');

@@ -1,31 +1,13 @@
-import { createServer } from 'node:net';
 import { createRedisConnection, type Redis } from '@mpc/queue';
 import { expect } from 'chai';
 import type { Options } from 'express-rate-limit';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { RedisWithMemoryFallbackStore } from '../src/http/rate-limit-store';
-import { as, createHarness, type Harness } from './helpers';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { as, closedPort, useHarness } from './helpers';
 
 describe('api: rate limit per API key shared by every replica (Redis), memory while Redis is down', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('two api replicas share one limit per key (counters in Redis under QUEUE_PREFIX)', async () => {
     const config = { ...h.deps.config, rateLimitPerMinute: 4 };

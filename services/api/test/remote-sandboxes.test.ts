@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import {
   type MagentoSandbox,
   type PlentySandbox,
@@ -10,16 +9,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { createRemoteSystems } from '../src/remote';
-import { as, createHarness, type Harness } from './helpers';
-
-/** a 127.0.0.1 port nobody listens on (bound, then released) */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { as, closedPort, useHarness } from './helpers';
 
 type Named = { id: number; name: string };
 interface PlentyData {
@@ -42,14 +32,13 @@ interface MagentoData {
  */
 describe('api: connection tests and lookups against the sandboxes (real clients)', function () {
   this.timeout(60_000);
-  let h: Harness;
+  const h = useHarness();
   let app: Express;
   let magento: MagentoSandbox;
   let plenty: PlentySandbox;
   let unreachable: string;
 
   before(async () => {
-    h = await createHarness();
     [magento, plenty] = await Promise.all([
       startMagentoSandbox({ orders: { count: 5, seed: 7 } }),
       startPlentySandbox(),
@@ -60,13 +49,9 @@ describe('api: connection tests and lookups against the sandboxes (real clients)
       ...createRemoteSystems({ redis: h.redis, keyPrefix: h.prefix, logger: h.deps.logger, timeoutMs: 5000 }),
     });
   });
-  beforeEach(async () => {
-    await h.reset();
-    plenty.reset();
-  });
+  beforeEach(() => plenty.reset());
   after(async () => {
     await Promise.all([magento?.close(), plenty?.close()]);
-    await h.close();
   });
 
   const admin = () => ({ post: (u: string) => request(app).post(u).set(as(h.adminKey)) });

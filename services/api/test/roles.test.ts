@@ -2,28 +2,23 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { errorHandler } from '../src/http/problem';
-import { as, createHarness, type Harness, seedProfile } from './helpers';
+import { as, seedProfile, useHarness } from './helpers';
 
 interface Doc {
   paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
 }
 
 describe('api: role matrix over every documented route', () => {
-  let h: Harness;
+  const h = useHarness({}, { reset: 'once' });
   let doc: Doc;
   let id: number;
   before(async () => {
-    h = await createHarness();
-    await h.reset();
     const s = await seedProfile(h);
     id = s.profile.id;
     await h.prisma.orderSync.create({
       data: { profileId: id, magentoOrderId: 1, incrementId: '1', status: 'failed' },
     });
     doc = (await request(h.app).get('/api/v1/openapi.json')).body;
-  });
-  after(async () => {
-    await h.close();
   });
 
   const concrete = (path: string) =>

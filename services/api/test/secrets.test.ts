@@ -3,22 +3,13 @@ import { SecretBox } from '@mpc/db';
 import { expect } from 'chai';
 import request from 'supertest';
 import { rotateSecrets } from '../src/cli';
-import { as, completeSettings, createHarness, type Harness, SECRETS_KEY, seedProfile } from './helpers';
+import { as, completeSettings, SECRETS_KEY, seedProfile, useHarness } from './helpers';
 
 const MAGENTO_TOKEN = 'magento-token-SECRET-1234';
 const PLENTY_PASSWORD = 'plenty-password-SECRET-5678';
 
 describe('api: secrets never leak', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness();
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('no secret (nor its ciphertext, nor an API key) in any API response, log line or job payload', async () => {
     const bodies: string[] = [];

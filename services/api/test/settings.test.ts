@@ -1,20 +1,13 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { as, completeSettings, createHarness, type Harness, seedProfile } from './helpers';
+import { as, completeSettings, seedProfile, useHarness } from './helpers';
 
 describe('api: scoped settings', () => {
-  let h: Harness;
+  const h = useHarness();
   let id: number;
   const url = (scope: string) => `/api/v1/profiles/${id}/settings/${scope}`;
-  before(async () => {
-    h = await createHarness();
-  });
   beforeEach(async () => {
-    await h.reset();
     id = (await seedProfile(h)).profile.id;
-  });
-  after(async () => {
-    await h.close();
   });
 
   it('GET of an empty scope is {}; PUT replaces; PATCH merges; null removes a key so it inherits again', async () => {

@@ -1,7 +1,6 @@
-import nodeHttp from 'node:http';
-import nodeHttps from 'node:https';
 import { type MagentoLookups, magentoLookupsSchema } from '@mpc/core';
-import axios, { type AxiosResponse, isAxiosError } from 'axios';
+import { createKeepAliveHttp, describeNetworkFailure, hostOf } from '@mpc/http';
+import type { AxiosResponse } from 'axios';
 import { z } from 'zod';
 import {
   MagentoHttpError,
@@ -106,14 +105,6 @@ export function magentoApiRoot(baseUrl: string): string {
   return `${trimmed}/rest`;
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
 /** Maps a non-2xx Magento answer to MagentoHttpError with the placeholders substituted. */
 export function toMagentoHttpError(res: AxiosResponse, route: string): MagentoHttpError {
   let body: Record<string, unknown> = {};
@@ -170,16 +161,7 @@ export function createMagentoClient(opts: MagentoClientOptions) {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const root = magentoApiRoot(opts.baseUrl);
   const host = hostOf(opts.baseUrl);
-  const http = axios.create({
-    baseURL: root,
-    timeout: timeoutMs,
-    httpAgent: new nodeHttp.Agent({ keepAlive: true, maxSockets: 16 }),
-    httpsAgent: new nodeHttps.Agent({ keepAlive: true, maxSockets: 16 }),
-    validateStatus: () => true,
-    maxRedirects: 0,
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    transitional: { clarifyTimeoutError: true },
-  });
+  const http = createKeepAliveHttp({ baseURL: root, timeoutMs, maxSockets: 16 });
 
   async function send<S extends z.ZodType>(spec: {
     method: 'GET' | 'POST' | 'PUT';
@@ -207,15 +189,10 @@ export function createMagentoClient(opts: MagentoClientOptions) {
         durationMs: performance.now() - started,
         kind,
       });
-      if (!isAxiosError(err)) throw err;
-      const code = err.code ?? (err.cause as { code?: string } | undefined)?.code;
-      const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
-      throw new MagentoNetworkError(
-        timedOut
-          ? `Magento (${host}) did not answer ${label} within ${timeoutMs} ms (timeout)`
-          : `Cannot reach Magento at ${host} for ${label}: ${code ?? 'network error'}${err.message ? ` (${err.message})` : ''}`,
-        { route: label, code, timedOut, cause: err },
-      );
+      const failure = describeNetworkFailure(err, { system: 'Magento', route: label, host, timeoutMs });
+      if (!failure) throw err;
+      const { message, code, timedOut } = failure;
+      throw new MagentoNetworkError(message, { route: label, code, timedOut, cause: err });
     }
     opts.onCall?.({
       method: spec.method,

@@ -1,14 +1,8 @@
 /** Typed errors of the Magento client; `retryable` tells the collector whether a retry can help. */
+import { RemoteError } from '@mpc/http';
 
-export class MagentoError extends Error {
+export class MagentoError extends RemoteError {
   override name = 'MagentoError';
-  readonly retryable: boolean;
-  readonly route: string | undefined;
-  constructor(message: string, opts: { retryable: boolean; route?: string; cause?: unknown }) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.retryable = opts.retryable;
-    this.route = opts.route;
-  }
 }
 
 export class MagentoHttpError extends MagentoError {

@@ -4,6 +4,7 @@ import type {
   PlentyOrderCreate,
   PlentyPaymentCreate,
 } from '@mpc/core';
+import { hostOf } from '@mpc/http';
 import type { AxiosResponse } from 'axios';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -13,7 +14,6 @@ import {
   type CallInfo,
   type CallKind,
   createHttp,
-  hostOf,
   type Logger,
   sleep,
   toHttpError,

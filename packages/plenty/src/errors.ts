@@ -3,17 +3,10 @@
  * exporter can decide between "failed" (Plenty rejected the data) and "retry later" (network, 5xx,
  * 408, 429, timeouts) without parsing messages. Messages never contain tokens or passwords.
  */
+import { RemoteError } from '@mpc/http';
 
-export class PlentyError extends Error {
+export class PlentyError extends RemoteError {
   override name = 'PlentyError';
-  readonly retryable: boolean;
-  /** route template, e.g. `POST /rest/orders` */
-  readonly route: string | undefined;
-  constructor(message: string, opts: { retryable: boolean; route?: string; cause?: unknown }) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.retryable = opts.retryable;
-    this.route = opts.route;
-  }
 }
 
 export type ValidationErrors = Record<string, string[]>;

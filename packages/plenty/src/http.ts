@@ -1,6 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import { createKeepAliveHttp, describeNetworkFailure } from '@mpc/http';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { PlentyHttpError, PlentyNetworkError, type ValidationErrors } from './errors';
 import { parseRetryAfter } from './rate-limit-headers';
 
@@ -27,25 +26,7 @@ export interface CallInfo {
 
 /** One axios instance per client, with keep-alive agents: connection reuse matters for throughput. */
 export function createHttp(baseUrl: string, timeoutMs: number): AxiosInstance {
-  return axios.create({
-    baseURL: baseUrl.replace(/\/+$/, ''),
-    timeout: timeoutMs,
-    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 32 }),
-    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 32 }),
-    // statuses are ours to interpret; axios must not throw on 4xx/5xx
-    validateStatus: () => true,
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    maxRedirects: 0,
-    transitional: { clarifyTimeoutError: true },
-  });
-}
-
-export function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
+  return createKeepAliveHttp({ baseURL: baseUrl, timeoutMs, maxSockets: 32 });
 }
 
 /** Converts an axios failure without response into a retryable network error with a precise message. */
@@ -53,12 +34,9 @@ export function toNetworkError(
   err: unknown,
   opts: { route: string; host: string; timeoutMs: number },
 ): Error {
-  if (!isAxiosError(err)) return err as Error;
-  const code = err.code ?? (err.cause as { code?: string } | undefined)?.code;
-  const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
-  const message = timedOut
-    ? `Plenty (${opts.host}) did not answer ${opts.route} within ${opts.timeoutMs} ms (timeout)`
-    : `Cannot reach Plenty at ${opts.host} for ${opts.route}: ${code ?? 'network error'}${err.message ? ` (${err.message})` : ''}`;
+  const failure = describeNetworkFailure(err, { system: 'Plenty', ...opts });
+  if (!failure) return err as Error;
+  const { message, code, timedOut } = failure;
   return new PlentyNetworkError(message, { route: opts.route, code, timedOut, cause: err });
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PlentyLookups } from '@mpc/core';
+import { plentyLookups } from '@mpc/core/testing';
 
 /** A Redis key prefix unique to one test run, so parallel runs on one Redis never collide. */
 export function uniquePrefix(name = 'test'): string {
@@ -13,29 +14,4 @@ export const testEnv = {
 };
 
 /** Plenty lookups for tests that do not talk to a Plenty sandbox. */
-export const minimalPlentyLookups: PlentyLookups = {
-  orderStatuses: [
-    { id: 3, name: 'Waiting for payment' },
-    { id: 5, name: 'Cleared for shipping' },
-    { id: 7, name: 'Outgoing items booked' },
-    { id: 8, name: 'Cancelled' },
-  ],
-  shippingProfiles: [{ id: 6, name: 'DHL Paket' }],
-  paymentMethods: [{ id: 6000, name: 'Invoice' }],
-  referrers: [{ id: 1, name: 'Client' }],
-  warehouses: [{ id: 1, name: 'Main' }],
-  webstores: [{ id: 1, plentyId: 1000, name: 'Shop' }],
-  languages: ['de', 'en'],
-  countries: [{ id: 1, isoCode2: 'DE', name: 'Germany' }],
-  vat: [
-    {
-      id: 1,
-      countryId: 1,
-      rates: [
-        { id: 0, rate: 19 },
-        { id: 1, rate: 7 },
-      ],
-    },
-  ],
-  systemCurrency: 'EUR',
-};
+export const minimalPlentyLookups: PlentyLookups = plentyLookups;

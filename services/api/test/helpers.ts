@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
-import type { MagentoLookups, PlentyLookups } from '@mpc/core';
+import type { MagentoLookups } from '@mpc/core';
+import { plentyLookups } from '@mpc/core/testing';
 import { createPrismaClient, type PrismaClient, SecretBox } from '@mpc/db';
 import { createQueues, createRedisConnection, type Queues, type Redis } from '@mpc/queue';
 import { createLogger, createMetricsRegistry } from '@mpc/runtime';
@@ -10,6 +11,8 @@ import request from 'supertest';
 import { createApp } from '../src/app';
 import type { AppDeps, ConnectionTestResult, FetchedLookups } from '../src/deps';
 import { apiKeyRepository } from '../src/repositories/api-keys';
+
+export { plentyLookups };
 
 export const TABLES = [
   'ApiKey',
@@ -23,55 +26,6 @@ export const TABLES = [
   'Schedule',
   'ScheduleHistory',
 ];
-
-export const plentyLookups: PlentyLookups = {
-  orderStatuses: [
-    { id: 1, name: 'Incomplete' },
-    { id: 3, name: 'Waiting for payment' },
-    { id: 5, name: 'Cleared for shipping' },
-    { id: 5.1, name: 'Picking' },
-    { id: 7, name: 'Outgoing items booked' },
-    { id: 8, name: 'Canceled' },
-  ],
-  shippingProfiles: [
-    { id: 6, name: 'DHL' },
-    { id: 7, name: 'UPS' },
-  ],
-  paymentMethods: [
-    { id: 0, name: 'Unknown' },
-    { id: 1, name: 'Cash in advance' },
-    { id: 6000, name: 'PayPal' },
-  ],
-  referrers: [
-    { id: 1, name: 'Client' },
-    { id: 4.02, name: 'Magento' },
-  ],
-  warehouses: [
-    { id: 1, name: 'Main' },
-    { id: 104, name: 'Second' },
-  ],
-  webstores: [
-    { id: 0, plentyId: 1000, name: 'Store' },
-    { id: 1, plentyId: 1001, name: 'Second store' },
-  ],
-  languages: ['de', 'en', 'fr'],
-  countries: [{ id: 1, isoCode2: 'DE', name: 'Germany' }],
-  vat: [
-    {
-      id: 1,
-      countryId: 1,
-      rates: [
-        { id: 0, rate: 19 },
-        { id: 1, rate: 7 },
-      ],
-    },
-  ],
-  systemCurrency: 'EUR',
-  currencies: [
-    { currency: 'EUR', exchangeRate: 1 },
-    { currency: 'USD', exchangeRate: 1.0832 },
-  ],
-};
 
 export const magentoLookups: MagentoLookups = {
   websites: [

@@ -28,6 +28,9 @@ const orderParams = z.strictObject({ id: idString, magentoOrderId: idString });
 const PAGINATION =
   'Newest first (createdAt desc, id desc). Keyset pagination: pass `nextCursor` as `cursor` for the next page. `total` is counted on the first page only, exact up to 10000 (`totalExact:false` beyond).';
 
+const orderNotFound = (o: { id: number; magentoOrderId: number }) =>
+  problems.notFound(`order ${o.magentoOrderId} is not in the sync log of profile ${o.id}`);
+
 function checkRange(from?: string, to?: string) {
   if (from && to && Date.parse(from) > Date.parse(to)) {
     throw problems.validation([{ path: 'query.from', message: '"from" must not be after "to"' }]);
@@ -42,21 +45,38 @@ export function logRoutes(route: Route, deps: AppDeps) {
     if (!p) throw problems.notFound(`profile ${id} does not exist`);
   };
 
-  route({
-    method: 'get',
-    path: `${P}/orders`,
-    tag: 'logs',
-    access: 'viewer',
+  /** one of the profile's keyset-paginated log lists */
+  function listRoute<Q extends z.ZodType<{ from?: string; to?: string }>>(def: {
+    path: string;
+    summary: string;
+    query: Q;
+    page: { description: string; schema: z.ZodType };
+    list: (profileId: number, query: z.infer<Q>) => Promise<unknown>;
+  }) {
+    route({
+      method: 'get',
+      path: `${P}/${def.path}`,
+      tag: 'logs',
+      access: 'viewer',
+      summary: def.summary,
+      description: PAGINATION,
+      params: idParams,
+      query: def.query,
+      responses: { 200: def.page },
+      handler: async ({ params, query }) => {
+        checkRange(query.from, query.to);
+        await exists(params.id);
+        return { body: await def.list(params.id, query) };
+      },
+    });
+  }
+
+  listRoute({
+    path: 'orders',
     summary: 'Order synchronisation log',
-    description: PAGINATION,
-    params: idParams,
     query: ordersQuerySchema,
-    responses: { 200: { description: 'a page of orders', schema: ordersPageSchema } },
-    handler: async ({ params, query }) => {
-      checkRange(query.from, query.to);
-      await exists(params.id);
-      return { body: await logs.orders(params.id, query) };
-    },
+    page: { description: 'a page of orders', schema: ordersPageSchema },
+    list: logs.orders,
   });
 
   route({
@@ -72,64 +92,34 @@ export function logRoutes(route: Route, deps: AppDeps) {
         where: { profileId_magentoOrderId: { profileId: params.id, magentoOrderId: params.magentoOrderId } },
         include: { history: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1000 } },
       });
-      if (!row)
-        throw problems.notFound(
-          `order ${params.magentoOrderId} is not in the sync log of profile ${params.id}`,
-        );
+      if (!row) throw orderNotFound(params);
       const { claimedBy, claimedUntil, sentSteps, history, ...rest } = row;
       return { body: { ...rest, sentSteps, claimedBy, claimedUntil, history } };
     },
   });
 
-  route({
-    method: 'get',
-    path: `${P}/history`,
-    tag: 'logs',
-    access: 'viewer',
+  listRoute({
+    path: 'history',
     summary: 'Order synchronisation history (every action on every order)',
-    description: PAGINATION,
-    params: idParams,
     query: orderHistoryQuerySchema,
-    responses: { 200: { description: 'a page of history rows', schema: orderHistoryPageSchema } },
-    handler: async ({ params, query }) => {
-      checkRange(query.from, query.to);
-      await exists(params.id);
-      return { body: await logs.orderHistory(params.id, query) };
-    },
+    page: { description: 'a page of history rows', schema: orderHistoryPageSchema },
+    list: logs.orderHistory,
   });
 
-  route({
-    method: 'get',
-    path: `${P}/schedules`,
-    tag: 'logs',
-    access: 'viewer',
+  listRoute({
+    path: 'schedules',
     summary: 'Scheduled (and manual) runs',
-    description: PAGINATION,
-    params: idParams,
     query: schedulesQuerySchema,
-    responses: { 200: { description: 'a page of runs', schema: schedulesPageSchema } },
-    handler: async ({ params, query }) => {
-      checkRange(query.from, query.to);
-      await exists(params.id);
-      return { body: await logs.schedules(params.id, query) };
-    },
+    page: { description: 'a page of runs', schema: schedulesPageSchema },
+    list: logs.schedules,
   });
 
-  route({
-    method: 'get',
-    path: `${P}/schedule-history`,
-    tag: 'logs',
-    access: 'viewer',
+  listRoute({
+    path: 'schedule-history',
     summary: 'What each run did',
-    description: PAGINATION,
-    params: idParams,
     query: scheduleHistoryQuerySchema,
-    responses: { 200: { description: 'a page of schedule history rows', schema: scheduleHistoryPageSchema } },
-    handler: async ({ params, query }) => {
-      checkRange(query.from, query.to);
-      await exists(params.id);
-      return { body: await logs.scheduleHistory(params.id, query) };
-    },
+    page: { description: 'a page of schedule history rows', schema: scheduleHistoryPageSchema },
+    list: logs.scheduleHistory,
   });
 
   route({
@@ -167,10 +157,7 @@ export function logRoutes(route: Route, deps: AppDeps) {
         >`SELECT "status"::text AS "status", "claimedBy", "claimedUntil",
                  ceil(extract(epoch FROM ("claimedUntil" - now())))::int AS "secondsLeft"
             FROM "OrderSync" WHERE "profileId" = ${params.id} AND "magentoOrderId" = ${params.magentoOrderId}`;
-        if (!row)
-          throw problems.notFound(
-            `order ${params.magentoOrderId} is not in the sync log of profile ${params.id}`,
-          );
+        if (!row) throw orderNotFound(params);
         const until = row.claimedUntil?.toISOString() ?? 'unknown';
         const left = Math.max(1, row.secondsLeft ?? 1);
         throw new ProblemError(

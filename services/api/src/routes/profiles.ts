@@ -1,8 +1,9 @@
-import { lookupKinds } from '@mpc/db';
+import { lookupKinds, type Profile } from '@mpc/db';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { type FieldError, problems } from '../http/problem';
 import type { Route } from '../http/route';
+import type { AuthenticatedKey } from '../repositories/api-keys';
 import { audit } from '../repositories/audit';
 import { idParams } from '../schemas/common';
 import { jobAcceptedSchema } from '../schemas/logs';
@@ -49,6 +50,29 @@ export function profileRoutes(route: Route, deps: AppDeps) {
         });
     }
     return errors;
+  }
+
+  /** activate/deactivate: the status change with its audit row, and the scheduler told; a no-op when already there */
+  async function setStatus(
+    before: Profile,
+    status: Profile['status'],
+    actor: AuthenticatedKey | undefined,
+  ): Promise<Profile> {
+    if (before.status === status) return before;
+    const after = await prisma.$transaction(async (tx) => {
+      const p = await tx.profile.update({ where: { id: before.id }, data: { status } });
+      await audit(tx, {
+        actor,
+        action: status === 'active' ? 'profile.activate' : 'profile.deactivate',
+        entityType: 'profile',
+        entityId: p.id,
+        before: { status: before.status },
+        after: { status },
+      });
+      return p;
+    });
+    await notifyProfileChanged(queues, after.id);
+    return after;
   }
 
   route({
@@ -206,21 +230,7 @@ export function profileRoutes(route: Route, deps: AppDeps) {
           errors,
         );
       }
-      if (ctx.profile.status === 'active') return { body: profileView(ctx.profile) };
-      const after = await prisma.$transaction(async (tx) => {
-        const p = await tx.profile.update({ where: { id: params.id }, data: { status: 'active' } });
-        await audit(tx, {
-          actor: req.apiKey,
-          action: 'profile.activate',
-          entityType: 'profile',
-          entityId: p.id,
-          before: { status: ctx.profile.status },
-          after: { status: 'active' },
-        });
-        return p;
-      });
-      await notifyProfileChanged(queues, after.id);
-      return { body: profileView(after) };
+      return { body: profileView(await setStatus(ctx.profile, 'active', req.apiKey)) };
     },
   });
 
@@ -234,21 +244,7 @@ export function profileRoutes(route: Route, deps: AppDeps) {
     responses: { 200: { description: 'inactive', schema: profileSchema } },
     handler: async ({ params, req }) => {
       const before = await requireProfile(prisma, params.id);
-      if (before.status === 'inactive') return { body: profileView(before) };
-      const after = await prisma.$transaction(async (tx) => {
-        const p = await tx.profile.update({ where: { id: params.id }, data: { status: 'inactive' } });
-        await audit(tx, {
-          actor: req.apiKey,
-          action: 'profile.deactivate',
-          entityType: 'profile',
-          entityId: p.id,
-          before: { status: 'active' },
-          after: { status: 'inactive' },
-        });
-        return p;
-      });
-      await notifyProfileChanged(queues, after.id);
-      return { body: profileView(after) };
+      return { body: profileView(await setStatus(before, 'inactive', req.apiKey)) };
     },
   });
 

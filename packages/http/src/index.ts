@@ -71,3 +71,8 @@ export function describeNetworkFailure(
     : `Cannot reach ${opts.system} at ${opts.host} for ${opts.route}: ${code ?? 'network error'}${err.message ? ` (${err.message})` : ''}`;
   return { message, code, timedOut };
 }
+
+/** zod issues of a body as `path: message` lines (`(body)` for the body itself) */
+export function issueLines(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+  return issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+}

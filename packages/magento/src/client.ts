@@ -1,5 +1,5 @@
 import { type MagentoLookups, magentoLookupsSchema } from '@mpc/core';
-import { createKeepAliveHttp, describeNetworkFailure, hostOf } from '@mpc/http';
+import { createKeepAliveHttp, describeNetworkFailure, hostOf, issueLines } from '@mpc/http';
 import type { AxiosResponse } from 'axios';
 import { z } from 'zod';
 import {
@@ -204,10 +204,7 @@ export function createMagentoClient(opts: MagentoClientOptions) {
     if (res.status < 200 || res.status >= 300) throw toMagentoHttpError(res, label);
     const parsed = spec.schema.safeParse(res.data);
     if (!parsed.success) {
-      throw new MagentoResponseError(
-        label,
-        parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      );
+      throw new MagentoResponseError(label, issueLines(parsed.error.issues));
     }
     return parsed.data;
   }

@@ -4,7 +4,7 @@ import type {
   PlentyOrderCreate,
   PlentyPaymentCreate,
 } from '@mpc/core';
-import { hostOf } from '@mpc/http';
+import { hostOf, issueLines } from '@mpc/http';
 import type { AxiosResponse } from 'axios';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -184,10 +184,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
       if (res.status >= 200 && res.status < 300) {
         const parsed = spec.schema.safeParse(res.data);
         if (!parsed.success) {
-          throw new PlentyResponseError(
-            label,
-            parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-          );
+          throw new PlentyResponseError(label, issueLines(parsed.error.issues));
         }
         return parsed.data;
       }
@@ -220,10 +217,7 @@ export function createPlentyClient(opts: PlentyClientOptions) {
     const schema: z.ZodType = requestSchemas[name];
     const r = schema.safeParse(body);
     if (!r.success) {
-      throw new PlentyRequestValidationError(
-        route,
-        r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      );
+      throw new PlentyRequestValidationError(route, issueLines(r.error.issues));
     }
     return r.data;
   }

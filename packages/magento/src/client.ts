@@ -84,6 +84,39 @@ const searchResultSchema = z.looseObject({
   search_criteria: z.unknown().optional(),
 });
 
+/**
+ * What the collector reads of each order: enough to decide and to track it. Lenient per field, so
+ * one order with odd data cannot stop a run (the exporter reads it whole and says what is wrong).
+ */
+export const magentoOrderHeadSchema = z.looseObject({
+  entity_id: z.coerce.number().int().positive(),
+  increment_id: z.coerce.string().min(1),
+  status: z.string().nullish().catch(null),
+  store_id: z.coerce.number().int().nonnegative().catch(0),
+  customer_id: z.coerce.number().int().nullish().catch(null),
+  updated_at: z.string().nullish().catch(null),
+  created_at: z.string().nullish().catch(null),
+});
+export type MagentoOrderHead = z.infer<typeof magentoOrderHeadSchema>;
+
+/** The fields of an order head, for Magento's `fields=` filter (smaller pages for the collector). */
+const ORDER_HEAD_FIELDS =
+  'items[entity_id,increment_id,status,store_id,customer_id,updated_at,created_at],total_count';
+
+const headSearchResultSchema = z.looseObject({
+  items: z.array(z.unknown()).nullish(),
+  total_count: int,
+});
+
+export interface MagentoOrderHeadPage {
+  items: MagentoOrderHead[];
+  /** entries Magento returned without a usable entity id or increment id, with what was wrong */
+  unreadable: { index: number; issues: string[] }[];
+  /** how many entries the page held (readable or not): paging goes by this */
+  pageLength: number;
+  total_count: number;
+}
+
 export interface MagentoOrderSearchResult {
   items: MagentoOrder[];
   total_count: number;
@@ -222,6 +255,28 @@ export function createMagentoClient(opts: MagentoClientOptions) {
         schema: searchResultSchema,
       });
       return { items: r.items ?? [], total_count: r.total_count, search_criteria: r.search_criteria };
+    },
+
+    /** One page of order heads (the fields the collector needs), read leniently order by order. */
+    async searchOrderHeads(criteria: SearchCriteria): Promise<MagentoOrderHeadPage> {
+      const r = await send({
+        method: 'GET',
+        route: '/V1/orders',
+        path: `/V1/orders?${buildSearchCriteriaQuery(criteria)}&fields=${encodeURIComponent(ORDER_HEAD_FIELDS)}`,
+        schema: headSearchResultSchema,
+      });
+      const page: MagentoOrderHeadPage = {
+        items: [],
+        unreadable: [],
+        pageLength: r.items?.length ?? 0,
+        total_count: r.total_count,
+      };
+      (r.items ?? []).forEach((raw, index) => {
+        const head = magentoOrderHeadSchema.safeParse(raw);
+        if (head.success) page.items.push(head.data);
+        else page.unreadable.push({ index, issues: issueLines(head.error.issues) });
+      });
+      return page;
     },
 
     /**

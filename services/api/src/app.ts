@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
 
+  app.use(requestId);
   app.use(httpMetrics(deps.metrics));
   app.use(requestLog(deps));
   app.use(
@@ -108,6 +110,14 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
+/** Correlates a request's log lines (and the caller's) through X-Request-Id. */
+const requestId: RequestHandler = (req, res, next) => {
+  const given = req.get('x-request-id');
+  req.id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', req.id);
+  next();
+};
+
 /** One line per request: method, route path (never the query string: it may carry a key), status, duration, key name. */
 function requestLog(deps: AppDeps): RequestHandler {
   return (req, res, next) => {
@@ -119,6 +129,7 @@ function requestLog(deps: AppDeps): RequestHandler {
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - start) / 1000n) / 1000,
         apiKeyName: req.apiKey?.name,
+        requestId: req.id,
       });
     });
     next();

@@ -46,4 +46,6 @@ export interface AppDeps extends RemoteSystems {
     serviceName?: string;
   };
   now?: () => Date;
+  /** true once SIGTERM arrived: /readyz answers 503 while the server drains */
+  shuttingDown?: () => boolean;
 }

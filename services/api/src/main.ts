@@ -24,7 +24,9 @@ if (
   logger.info('created the bootstrap admin API key from API_BOOTSTRAP_ADMIN_KEY');
 }
 
+let shuttingDown = false;
 const app = createApp({
+  shuttingDown: () => shuttingDown,
   prisma,
   redis,
   queues,
@@ -55,5 +57,5 @@ onShutdown(
     { name: 'redis', run: () => redis.quit() },
     { name: 'prisma', run: () => prisma.$disconnect() },
   ],
-  { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+  { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, onStart: () => (shuttingDown = true) },
 );

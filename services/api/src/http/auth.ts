@@ -7,6 +7,8 @@ declare global {
   namespace Express {
     interface Request {
       apiKey?: AuthenticatedKey;
+      /** X-Request-Id of the request (the caller's, when it is a sane token, else a new UUID) */
+      id?: string;
     }
   }
 }

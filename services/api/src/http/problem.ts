@@ -168,7 +168,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendProblem(res, status, 'bad-request', e.message ?? 'bad request');
     }
-    logger.error('request failed', { method: req.method, path: req.path, err });
+    logger.error('request failed', { method: req.method, path: req.path, requestId: req.id, err });
     return sendProblem(res, 500, 'internal-error', 'an internal error occurred; it has been logged');
   };
 }

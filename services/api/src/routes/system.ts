@@ -1,4 +1,4 @@
-import { runReadinessChecks } from '@mpc/runtime';
+import { redisReadiness, runReadinessChecks } from '@mpc/runtime';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { queueMetricsText } from '../http/queue-metrics';
@@ -31,13 +31,14 @@ export function systemRoutes(route: Route, deps: AppDeps, getDocument: () => unk
       503: { description: 'not ready (same body)' },
     },
     handler: async () => {
+      // a draining instance leaves the load balancer before it stops answering
+      if (deps.shuttingDown?.())
+        return { status: 503, body: { ready: false, checks: { shutdown: 'shutting down' } } };
       const r = await runReadinessChecks({
         postgres: async () => {
           await deps.prisma.$queryRaw`SELECT 1`;
         },
-        redis: async () => {
-          await deps.redis.ping();
-        },
+        redis: redisReadiness(deps.redis),
       });
       return { status: r.ready ? 200 : 503, body: r };
     },

@@ -86,13 +86,10 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     ...(opts.plentyPlan ? { plan: opts.plentyPlan } : {}),
     ...(opts.plentyTimeoutMs ? { timeoutMs: opts.plentyTimeoutMs } : {}),
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
-    onCall: (system, info) =>
-      metrics.plentyCalls.inc({
-        system,
-        method: info.method,
-        route: info.route,
-        status: String(info.status),
-      }),
+    onCall: (system, info) => {
+      metrics.plentyCalls.inc({ system, method: info.method, route: info.route, status: String(info.status) });
+      metrics.plentyCallDuration.observe({ system, kind: info.kind }, info.durationMs / 1000);
+    },
   });
   const exportWorker =
     (opts.exporterConcurrency ?? 20) > 0

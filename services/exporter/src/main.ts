@@ -24,6 +24,12 @@ const env = readEnv(
     /** a worker that dies loses its jobs' locks after this long; they then run again elsewhere */
     EXPORTER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
     EXPORTER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
+  })
+  // a job may only run again once any Plenty call of its dead worker has ended; otherwise the
+  // re-run's lookup can miss an order whose create is still in flight and book it twice
+  .refine((e) => e.EXPORTER_LOCK_DURATION_MS >= e.PLENTY_TIMEOUT_MS, {
+    path: ['EXPORTER_LOCK_DURATION_MS'],
+    message: 'must be at least PLENTY_TIMEOUT_MS',
   }),
 );
 const logger = createLogger({ service: 'exporter', level: env.LOG_LEVEL });

@@ -1,13 +1,18 @@
-import { createPrismaClient, OrderSyncRepository, ScheduleRepository, SecretBox } from '@mpc/db';
+import {
+  createPrismaClient,
+  OrderSyncRepository,
+  postgresReadiness,
+  ScheduleRepository,
+  SecretBox,
+} from '@mpc/db';
 import { createQueues, createRedisConnection } from '@mpc/queue';
 import {
   baseEnvSchema,
   createLogger,
   createMetricsRegistry,
-  onShutdown,
   readEnv,
   redisReadiness,
-  startHealthServer,
+  runWorkerService,
 } from '@mpc/runtime';
 import { z } from 'zod';
 import { magentoClients } from './magento-source';
@@ -35,24 +40,18 @@ const worker = startCollectWorker(
   { connection, prefix: env.QUEUE_PREFIX, concurrency: env.COLLECTOR_CONCURRENCY },
   logger,
 );
-const health = await startHealthServer({
-  port: env.HEALTH_PORT,
+await runWorkerService({
+  name: 'collector',
+  logger,
+  healthPort: env.HEALTH_PORT,
   registry: createMetricsRegistry('collector'),
   isAlive: () => worker.isRunning(),
-  checks: {
-    redis: redisReadiness(connection),
-    postgres: async () => void (await prisma.$queryRaw`SELECT 1`),
-  },
-});
-logger.info('collector started', { healthPort: health.port });
-onShutdown(
-  logger,
-  [
+  checks: { redis: redisReadiness(connection), postgres: postgresReadiness(prisma) },
+  shutdown: [
     { name: 'worker', run: () => worker.close() },
     { name: 'queues', run: () => queues.close() },
-    { name: 'health', run: () => health.close() },
     { name: 'postgres', run: () => prisma.$disconnect() },
     { name: 'redis', run: () => connection.quit() },
   ],
-  { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, onStart: () => health.markShuttingDown() },
-);
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+});

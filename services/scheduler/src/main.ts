@@ -1,13 +1,12 @@
-import { createPrismaClient } from '@mpc/db';
+import { createPrismaClient, postgresReadiness } from '@mpc/db';
 import { createQueues, createRedisConnection } from '@mpc/queue';
 import {
   baseEnvSchema,
   createLogger,
   createMetricsRegistry,
-  onShutdown,
   readEnv,
   redisReadiness,
-  startHealthServer,
+  runWorkerService,
 } from '@mpc/runtime';
 import { z } from 'zod';
 import { startScheduler } from './service';
@@ -29,23 +28,17 @@ const scheduler = await startScheduler({
   logger,
   intervalMs: env.SCHEDULER_RECONCILE_INTERVAL_MS,
 });
-const health = await startHealthServer({
-  port: env.HEALTH_PORT,
-  registry: createMetricsRegistry('scheduler'),
-  checks: {
-    redis: redisReadiness(connection),
-    postgres: async () => void (await prisma.$queryRaw`SELECT 1`),
-  },
-});
-logger.info('scheduler started', { healthPort: health.port });
-onShutdown(
+await runWorkerService({
+  name: 'scheduler',
   logger,
-  [
+  healthPort: env.HEALTH_PORT,
+  registry: createMetricsRegistry('scheduler'),
+  checks: { redis: redisReadiness(connection), postgres: postgresReadiness(prisma) },
+  shutdown: [
     { name: 'scheduler', run: () => scheduler.close() },
     { name: 'queues', run: () => queues.close() },
-    { name: 'health', run: () => health.close() },
     { name: 'postgres', run: () => prisma.$disconnect() },
     { name: 'redis', run: () => connection.quit() },
   ],
-  { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, onStart: () => health.markShuttingDown() },
-);
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+});

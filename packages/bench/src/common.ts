@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { exited, spawnService, testEnv, waitForSettled, type Pipeline, type SettledCounts } from '@mpc/demo';
 import type { PlentySandbox } from '@mpc/sandbox';
 import type { Progress } from './progress';
@@ -172,3 +172,42 @@ export function cpuMeter(): () => { busyShare: number } {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * CPU seconds spent by process group between two calls (from /proc/<pid>/stat utime + stime):
+ * the exporters, this process (sandboxes, scheduler, collector), Postgres, Redis, the rest.
+ */
+export function cpuByGroup(groups: () => Record<string, number[]>): () => Record<string, number> {
+  const tick = 100; // USER_HZ
+  const snapshot = () => {
+    const out = new Map<number, { comm: string; t: number }>();
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const comm = stat.slice(stat.indexOf('(') + 1, close);
+        const f = stat.slice(close + 2).split(' ');
+        out.set(Number(d), { comm, t: (Number(f[11]) + Number(f[12]) + Number(f[13] ?? 0) + Number(f[14] ?? 0)) / tick });
+      } catch {
+        // gone
+      }
+    }
+    return out;
+  };
+  const a = snapshot();
+  return () => {
+    const b = snapshot();
+    const named = groups();
+    const owner = new Map<number, string>();
+    for (const [g, pids] of Object.entries(named)) for (const p of pids) owner.set(p, g);
+    const result: Record<string, number> = {};
+    for (const [pid, s] of b) {
+      const used = s.t - (a.get(pid)?.t ?? 0);
+      if (used <= 0) continue;
+      const g = owner.get(pid) ?? (s.comm.startsWith('postgres') ? 'postgres' : s.comm.startsWith('redis') ? 'redis' : 'other');
+      result[g] = Math.round(((result[g] ?? 0) + used) * 10) / 10;
+    }
+    return result;
+  };
+}

@@ -1,5 +1,5 @@
 import { type Scenario, startScenario } from '@mpc/demo';
-import { cpuMeter, exporterFleet, type RssSampler, type Size, sleep } from './common';
+import { cpuByGroup, cpuMeter, exporterFleet, type RssSampler, type Size, sleep } from './common';
 import type { Progress } from './progress';
 
 export const PLENTY_LATENCY_MS = 50;
@@ -44,6 +44,8 @@ export interface FleetRun {
   seconds: number;
   perSecond: number;
   machineBusyShare: number;
+  /** CPU seconds by process group during the run */
+  cpuSeconds: Record<string, number>;
   byStatus: Record<string, number>;
 }
 
@@ -60,12 +62,24 @@ export async function runFleet(
     prefix: s.prefix,
     extra: { EXPORTER_CONCURRENCY: String(opts.concurrency), DATABASE_POOL_SIZE: String(Math.min(40, Math.max(5, Math.ceil(opts.concurrency / 2)))) },
   });
-  const cpu = cpuMeter();
-  const started = Date.now();
+  const exporterPids: number[] = [];
+  // the queue waits until every process is up (tsx compiles on start): the clock measures exporting
+  const queue = s.pipeline.queues.export;
+  await queue.pause();
   for (let i = 0; i < opts.processes; i++) {
     const child = fleet.start();
+    if (child.pid) exporterPids.push(child.pid);
     opts.sampler?.track(child.pid, `exporter-${i + 1}`);
   }
+  const ready = Date.now() + 60_000;
+  while ((await queue.getWorkersCount()) < opts.processes && Date.now() < ready) {
+    if (fleet.children.size < opts.processes) throw new Error('an exporter process exited on start');
+    await sleep(200);
+  }
+  const cpu = cpuMeter();
+  const cpuGroups = cpuByGroup(() => ({ exporters: exporterPids, 'bench host': [process.pid] }));
+  const started = Date.now();
+  await queue.resume();
   try {
     const deadline = started + (opts.timeoutMs ?? 600_000);
     for (;;) {
@@ -84,10 +98,12 @@ export async function runFleet(
           seconds,
           perSecond: (byStatus.complete ?? 0) / seconds,
           machineBusyShare: cpu().busyShare,
+          cpuSeconds: cpuGroups(),
           byStatus,
         };
       }
       if (Date.now() > deadline) throw new Error(`not settled in time: ${JSON.stringify(byStatus)}`);
+      if (fleet.children.size === 0) throw new Error(`every exporter process exited: ${JSON.stringify(byStatus)}`);
       await sleep(100);
     }
   } finally {

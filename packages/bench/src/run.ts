@@ -4,13 +4,14 @@ import type { ScenarioDef, Size } from './common';
 import { createProgress } from './progress';
 import { gitInfo, machineInfo, type Report, table, writeReport } from './report';
 import { callsPerOrder } from './scenarios/calls-per-order';
+import { chaos } from './scenarios/chaos';
 import { api } from './scenarios/api';
 import { budget } from './scenarios/budget';
 import { collector } from './scenarios/collector';
 import { latencyBound } from './scenarios/latency-bound';
 import { scaleOut } from './scenarios/scale-out';
 
-export const scenarios: ScenarioDef[] = [callsPerOrder, latencyBound, budget, scaleOut, collector, api];
+export const scenarios: ScenarioDef[] = [callsPerOrder, latencyBound, budget, scaleOut, collector, api, chaos];
 
 export interface RunOptions {
   kind: 'bench' | 'chaos';

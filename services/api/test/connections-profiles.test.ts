@@ -392,9 +392,18 @@ describe('api: profiles', () => {
     expect(r2.status).to.equal(202);
     expect(r2.body.jobId).to.equal(r1.body.jobId);
     expect(r2.body.deduplicated).to.equal(true);
+    expect(r2.body.scheduleId).to.equal(undefined);
     const jobs = await h.queues.collect.getJobs(['waiting', 'delayed', 'active']);
     expect(jobs).to.have.length(1);
-    expect(jobs[0]!.data).to.deep.equal({ profileId: id, trigger: 'manual' });
+    expect(jobs[0]!.data).to.deep.equal({ profileId: id, trigger: 'manual', scheduleId: r1.body.scheduleId });
+    // the run is on the schedule tab at once, pending until the collector starts it
+    const planned = await h.prisma.schedule.findUniqueOrThrow({ where: { id: r1.body.scheduleId } });
+    expect(planned).to.deep.include({
+      profileId: id,
+      trigger: 'manual',
+      status: 'pending',
+      jobCode: `order_export_profile_${id}`,
+    });
     expect((await request(h.app).post(`/api/v1/profiles/${id}/runs`).set(as(h.viewerKey))).status).to.equal(
       403,
     );

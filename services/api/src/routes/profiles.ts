@@ -323,7 +323,7 @@ export function profileRoutes(route: Route, deps: AppDeps) {
           `profile ${p.id} is inactive; activate it first (POST ${P}/${p.id}/activate)`,
         );
       }
-      const r = await enqueueManualRun(queues, p.id);
+      const r = await enqueueManualRun(prisma, queues, p.id);
       return { status: 202, body: { queue: 'collect', ...r } };
     },
   });

@@ -160,5 +160,11 @@ export const bulkReexportResultSchema = z
   .meta({ id: 'BulkReexportResult' });
 
 export const jobAcceptedSchema = z
-  .object({ jobId: z.string(), queue: z.string(), deduplicated: z.boolean().optional() })
+  .object({
+    jobId: z.string(),
+    queue: z.string(),
+    deduplicated: z.boolean().optional(),
+    /** the run's row on the schedule tab (manual runs) */
+    scheduleId: z.number().int().optional(),
+  })
   .meta({ id: 'JobAccepted' });

@@ -1,3 +1,4 @@
+import { jobCodeFor, type PrismaClient } from '@mpc/db';
 import { jobIds, type Queues } from '@mpc/queue';
 
 /**
@@ -8,19 +9,38 @@ export async function notifyProfileChanged(queues: Queues, profileId: number): P
   await queues.control.add('profile-changed', { kind: 'profile-changed', profileId });
 }
 
-/** Run now: deduplicated per profile so runs of one profile never overlap. */
+/**
+ * Run now: deduplicated per profile so runs of one profile never overlap. The run appears on the
+ * schedule tab at once as `pending` (the collector takes that row over when it starts).
+ */
 export async function enqueueManualRun(
+  prisma: PrismaClient,
   queues: Queues,
   profileId: number,
-): Promise<{ jobId: string; deduplicated: boolean }> {
+): Promise<{ jobId: string; deduplicated: boolean; scheduleId?: number }> {
   const dedupId = jobIds.collectDedup(profileId);
   const existing = await queues.collect.getDeduplicationJobId(dedupId);
+  const schedule = existing
+    ? null
+    : await prisma.schedule.create({
+        data: {
+          profileId,
+          jobCode: jobCodeFor(profileId),
+          trigger: 'manual',
+          status: 'pending',
+          scheduledAt: new Date(),
+        },
+      });
   const job = await queues.collect.add(
     'collect',
-    { profileId, trigger: 'manual' },
+    { profileId, trigger: 'manual', ...(schedule ? { scheduleId: schedule.id } : {}) },
     { deduplication: { id: dedupId } },
   );
-  return { jobId: String(job.id), deduplicated: existing != null && existing === job.id };
+  return {
+    jobId: String(job.id),
+    deduplicated: existing != null && existing === job.id,
+    ...(schedule ? { scheduleId: schedule.id } : {}),
+  };
 }
 
 export async function enqueueReexports(

@@ -87,10 +87,12 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
       schedules: new ScheduleRepository(prisma),
       orderSource: (ctx) => {
         const c = clients(ctx);
-        return { searchOrders: (criteria) => {
-          requests++;
-          return c.searchOrders(criteria);
-        } };
+        return {
+          searchOrderHeads: (criteria) => {
+            requests++;
+            return c.searchOrderHeads(criteria);
+          },
+        };
       },
       logger: createLogger({ service: 'test', level: 'error' }),
     };
@@ -216,16 +218,82 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
     const now = new Date();
     const slot = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
     const lastRun = new Date(slot.getTime() - 3_600_000);
-    await prisma.schedule.create({ data: { profileId: id, jobCode: `order_export_profile_${id}`, trigger: 'cron', status: 'success', scheduledAt: lastRun, executedAt: lastRun, finishedAt: lastRun } });
-    const planned = await prisma.schedule.create({ data: { profileId: id, jobCode: `order_export_profile_${id}`, trigger: 'cron', status: 'pending', scheduledAt: slot } });
-    const r = await runCollect(deps, { id: `collect-${++job}`, data: { profileId: id, trigger: 'cron' }, timestamp: slot.getTime(), opts: { prevMillis: slot.getTime() } });
+    await prisma.schedule.create({
+      data: {
+        profileId: id,
+        jobCode: `order_export_profile_${id}`,
+        trigger: 'cron',
+        status: 'success',
+        scheduledAt: lastRun,
+        executedAt: lastRun,
+        finishedAt: lastRun,
+      },
+    });
+    const planned = await prisma.schedule.create({
+      data: {
+        profileId: id,
+        jobCode: `order_export_profile_${id}`,
+        trigger: 'cron',
+        status: 'pending',
+        scheduledAt: slot,
+      },
+    });
+    const r = await runCollect(deps, {
+      id: `collect-${++job}`,
+      data: { profileId: id, trigger: 'cron' },
+      timestamp: slot.getTime(),
+      opts: { prevMillis: slot.getTime() },
+    });
     expect(r.outcome).to.equal('done');
     expect(r.scheduleId).to.equal(planned.id);
-    const rows = await prisma.schedule.findMany({ where: { profileId: id }, orderBy: { scheduledAt: 'asc' } });
-    expect(rows.map((x) => x.status)).to.deep.equal(['success', 'missed', 'missed', 'missed', 'success', 'pending']);
+    const rows = await prisma.schedule.findMany({
+      where: { profileId: id },
+      orderBy: { scheduledAt: 'asc' },
+    });
+    expect(rows.map((x) => x.status)).to.deep.equal([
+      'success',
+      'missed',
+      'missed',
+      'missed',
+      'success',
+      'pending',
+    ]);
     expect(rows[1]!.message).to.match(/could not start in its slot/);
     expect(rows.at(-1)!.scheduledAt.getTime()).to.be.greaterThan(now.getTime());
     expect(await schedules.lastScheduled(id)).to.deep.include({ id: planned.id, status: 'success' });
+  });
+
+  it('an order Magento sends without a readable id does not stop the run: the run says so', async () => {
+    const id = await profile({ store: { storeMapping: allStores, referrerId: 1 } });
+    const real = deps.orderSource;
+    // a Magento extension that breaks the REST output of one order
+    deps.orderSource = (ctx) => ({
+      searchOrderHeads: async (criteria) => {
+        const page = await real(ctx).searchOrderHeads(criteria);
+        return {
+          ...page,
+          unreadable: [{ index: 0, issues: ['entity_id: Invalid input: expected number, received NaN'] }],
+          pageLength: page.pageLength,
+        };
+      },
+    });
+    try {
+      const r = await run(id);
+      expect(r.outcome).to.equal('done');
+      if (r.outcome !== 'done') return;
+      expect(r.stats.unreadable).to.be.greaterThan(0);
+      expect(r.stats.collected).to.equal(magento.store.size);
+      const schedule = await prisma.schedule.findUniqueOrThrow({
+        where: { id: r.scheduleId },
+        include: { history: true },
+      });
+      expect(schedule.message).to.match(/unreadable \(see the run's history\)/);
+      expect(schedule.history.map((h) => h.message).join('\n')).to.match(
+        /without a readable entity or increment id: entity_id/,
+      );
+    } finally {
+      deps.orderSource = real;
+    }
   });
 
   it('a run of a profile without lookups ends in error with what to do', async () => {

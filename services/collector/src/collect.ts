@@ -1,4 +1,5 @@
-import { type EffectiveSettings, type MagentoOrder, resolveSettings } from '@mpc/core';
+import { type EffectiveSettings, resolveSettings } from '@mpc/core';
+import type { MagentoOrderHead } from '@mpc/magento';
 import {
   jobCodeFor,
   loadProfileContext,
@@ -13,7 +14,14 @@ import {
 import { type CollectJob, type ExportJob, jobIds, parseJob, type Queue, type Redis } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import { CronExpressionParser } from 'cron-parser';
-import { fromMagentoTime, type OrderSource, pageByEntityId, pageByUpdatedAt, type SearchFilter, toMagentoTime } from './search';
+import {
+  fromMagentoTime,
+  type OrderSource,
+  pageByEntityId,
+  pageByUpdatedAt,
+  type SearchFilter,
+  toMagentoTime,
+} from './search';
 
 export interface CollectDeps {
   prisma: PrismaClient;
@@ -47,6 +55,8 @@ export interface CollectStats {
   ignored: number;
   unchanged: number;
   deferred: number;
+  /** entries Magento sent without a usable entity or increment id (see the run's history) */
+  unreadable: number;
 }
 
 export type CollectOutcome =
@@ -70,7 +80,12 @@ const SETTLED = new Set(['complete', 'updated']);
  * naming the store; everything else goes to the exporter, which maps it and may skip it with
  * the exact reason.
  */
-export function decide(order: MagentoOrder, settings: EffectiveSettings, row: OrderSync | undefined, mode: 'append' | 'replace'): Decision {
+export function decide(
+  order: MagentoOrderHead,
+  settings: EffectiveSettings,
+  row: OrderSync | undefined,
+  mode: 'append' | 'replace',
+): Decision {
   if (!settings.export.enabled) return { kind: 'ignore' };
   const statuses = settings.orderStatus.processStatuses;
   const status = order.status ?? '';
@@ -81,7 +96,11 @@ export function decide(order: MagentoOrder, settings: EffectiveSettings, row: Or
     return { kind: 'unchanged' };
   }
   if (statuses.length > 0 && !statuses.includes(status)) return { kind: 'ignore' };
-  if (row && (row.status === 'pending' || row.status === 'processing') && row.magentoUpdatedAt?.getTime() === updatedAt) {
+  if (
+    row &&
+    (row.status === 'pending' || row.status === 'processing') &&
+    row.magentoUpdatedAt?.getTime() === updatedAt
+  ) {
     return { kind: 'unchanged' };
   }
   if (row && (row.status === 'skipped' || row.status === 'failed')) {
@@ -89,7 +108,10 @@ export function decide(order: MagentoOrder, settings: EffectiveSettings, row: Or
     if (mode === 'replace' || row.magentoUpdatedAt?.getTime() === updatedAt) return { kind: 'unchanged' };
   }
   if (!settings.store.storeMapping.some((m) => m.magentoStoreId === order.store_id)) {
-    return { kind: 'skip', message: `store view ${order.store_id} is not mapped: add it to the store mapping` };
+    return {
+      kind: 'skip',
+      message: `store view ${order.store_id} is not mapped: add it to the store mapping`,
+    };
   }
   return { kind: 'export' };
 }
@@ -125,13 +147,26 @@ export async function runCollect(deps: CollectDeps, job: CollectJobInfo): Promis
   // two runs of one profile never overlap
   if (!(await acquireLock(deps.redis, lockKey, holder, 15 * 60_000))) {
     const reason = 'the previous run of this profile is still active';
-    const row = await deps.schedules.missed({ profileId, jobCode, trigger, scheduledAt, message: reason });
+    const row = await deps.schedules.missed({
+      profileId,
+      jobCode,
+      trigger,
+      scheduledAt,
+      message: reason,
+      ...(payload.scheduleId ? { scheduleId: payload.scheduleId } : {}),
+    });
     log.warn('run missed', { reason });
     return { outcome: 'missed', scheduleId: row.id, reason };
   }
   try {
     if (trigger === 'cron') await recordMissedSlots(deps, profileId, jobCode, scheduledAt);
-    const schedule = await deps.schedules.start({ profileId, jobCode, trigger, scheduledAt });
+    const schedule = await deps.schedules.start({
+      profileId,
+      jobCode,
+      trigger,
+      scheduledAt,
+      ...(payload.scheduleId ? { scheduleId: payload.scheduleId } : {}),
+    });
     try {
       const ctx = await loadProfileContext(deps.prisma, deps.secrets, profileId);
       if (trigger === 'cron' && ctx.profile.status !== 'active') {
@@ -139,12 +174,15 @@ export async function runCollect(deps: CollectDeps, job: CollectJobInfo): Promis
         await deps.schedules.finish(schedule, 'success', message, {});
         return { outcome: 'done', scheduleId: schedule.id, stats: emptyStats() };
       }
-      if (!ctx.lookups) throw new Error('lookups have not been collected for this profile: POST /profiles/{id}/lookups');
+      if (!ctx.lookups)
+        throw new Error('lookups have not been collected for this profile: POST /profiles/{id}/lookups');
       const stats = await collectOrders(deps, ctx, schedule.id, log);
       const message =
         `collected ${stats.collected} orders in ${stats.requests} Magento requests: ${stats.enqueued} enqueued, ` +
         `${stats.statusUpdates} status updates, ${stats.skipped} skipped, ${stats.ignored} not eligible, ` +
-        `${stats.unchanged} unchanged` + (stats.deferred ? `, ${stats.deferred} left for the next run (batch size)` : '');
+        `${stats.unchanged} unchanged` +
+        (stats.deferred ? `, ${stats.deferred} left for the next run (batch size)` : '') +
+        (stats.unreadable ? `, ${stats.unreadable} unreadable (see the run's history)` : '');
       await deps.schedules.history(schedule, 'processing', 'collect', message);
       await deps.schedules.finish(schedule, 'success', message, { ...stats });
       log.info('run finished', { ...stats });
@@ -161,10 +199,25 @@ export async function runCollect(deps: CollectDeps, job: CollectJobInfo): Promis
 }
 
 function emptyStats(): CollectStats {
-  return { requests: 0, collected: 0, enqueued: 0, statusUpdates: 0, skipped: 0, ignored: 0, unchanged: 0, deferred: 0 };
+  return {
+    requests: 0,
+    collected: 0,
+    enqueued: 0,
+    statusUpdates: 0,
+    skipped: 0,
+    ignored: 0,
+    unchanged: 0,
+    deferred: 0,
+    unreadable: 0,
+  };
 }
 
-async function collectOrders(deps: CollectDeps, ctx: ProfileContext, scheduleId: number, log: Logger): Promise<CollectStats> {
+async function collectOrders(
+  deps: CollectDeps,
+  ctx: ProfileContext,
+  scheduleId: number,
+  log: Logger,
+): Promise<CollectStats> {
   const profileId = ctx.profile.id;
   // collection settings are the profile's (default scope): one run pages one Magento shop
   const { settings } = resolveSettings(ctx.scopes);
@@ -179,7 +232,9 @@ async function collectOrders(deps: CollectDeps, ctx: ProfileContext, scheduleId:
   const pages =
     mode === 'append'
       ? pageByUpdatedAt(source, {
-          from: ctx.profile.cursorUpdatedAt ? toMagentoTime(new Date(ctx.profile.cursorUpdatedAt.getTime() - overlapMs)) : null,
+          from: ctx.profile.cursorUpdatedAt
+            ? toMagentoTime(new Date(ctx.profile.cursorUpdatedAt.getTime() - overlapMs))
+            : null,
           baseFilters,
           pageSize: settings.api.pageSize,
           onRequest,
@@ -189,8 +244,25 @@ async function collectOrders(deps: CollectDeps, ctx: ProfileContext, scheduleId:
   let cursor: { at: Date; id: number } | null = null;
   let batchFull = false;
 
-  outer: for await (const page of pages) {
-    const rows = new Map((await deps.orderSyncs.findMany(profileId, page.map((o) => o.entity_id))).map((r) => [r.magentoOrderId, r]));
+  outer: for await (const { items: page, unreadable } of pages) {
+    if (unreadable.length) {
+      // never a silent drop: the run's message and history say which entries Magento sent unreadable
+      stats.unreadable += unreadable.length;
+      await deps.schedules.history(
+        { id: scheduleId, profileId },
+        'processing',
+        'collect',
+        `Magento sent ${unreadable.length} order(s) without a readable entity or increment id: ${unreadable.map((u) => u.issues.join(', ')).join('; ')}`,
+      );
+    }
+    const rows = new Map(
+      (
+        await deps.orderSyncs.findMany(
+          profileId,
+          page.map((o) => o.entity_id),
+        )
+      ).map((r) => [r.magentoOrderId, r]),
+    );
     const jobs: { name: string; data: ExportJob; opts: { jobId: string } }[] = [];
     for (const order of page) {
       if (seen.has(order.entity_id)) continue;
@@ -220,32 +292,56 @@ async function collectOrders(deps: CollectDeps, ctx: ProfileContext, scheduleId:
           break;
         case 'skip': {
           const r = await deps.orderSyncs.upsert(profileId, summary, 'skipped', decision.message);
-          await deps.orderSyncs.addHistory(r, { status: 'skipped', action: 'collect', message: decision.message });
+          await deps.orderSyncs.addHistory(r, {
+            status: 'skipped',
+            action: 'collect',
+            message: decision.message,
+          });
           stats.skipped++;
           break;
         }
         case 'export': {
           const r = await deps.orderSyncs.upsert(profileId, summary, 'pending', 'waiting for export');
-          await deps.orderSyncs.addHistory(r, { status: 'pending', action: 'collect', message: `collected (Magento status ${summary.magentoStatus})` });
-          jobs.push({ name: 'export', data: { profileId, magentoOrderId: order.entity_id, action: 'export', scheduleId }, opts: { jobId: `${jobIds.exportJob(profileId, order.entity_id)}-${version}` } });
+          await deps.orderSyncs.addHistory(r, {
+            status: 'pending',
+            action: 'collect',
+            message: `collected (Magento status ${summary.magentoStatus})`,
+          });
+          jobs.push({
+            name: 'export',
+            data: { profileId, magentoOrderId: order.entity_id, action: 'export', scheduleId },
+            opts: { jobId: `${jobIds.exportJob(profileId, order.entity_id)}-${version}` },
+          });
           stats.enqueued++;
           break;
         }
         case 'status': {
           // keep the row settled: the status job records `updated` once Plenty has the new status
-          await deps.orderSyncs.addHistory(row!, { status: row!.status, action: 'collect', message: `Magento status changed from ${row!.magentoStatus} to ${summary.magentoStatus}` });
-          jobs.push({ name: 'status', data: { profileId, magentoOrderId: order.entity_id, action: 'status', scheduleId }, opts: { jobId: `${jobIds.exportJob(profileId, order.entity_id, 'status')}-${version}` } });
+          await deps.orderSyncs.addHistory(row!, {
+            status: row!.status,
+            action: 'collect',
+            message: `Magento status changed from ${row!.magentoStatus} to ${summary.magentoStatus}`,
+          });
+          jobs.push({
+            name: 'status',
+            data: { profileId, magentoOrderId: order.entity_id, action: 'status', scheduleId },
+            opts: { jobId: `${jobIds.exportJob(profileId, order.entity_id, 'status')}-${version}` },
+          });
           stats.statusUpdates++;
           break;
         }
       }
-      if (mode === 'append' && summary.magentoUpdatedAt) cursor = { at: summary.magentoUpdatedAt, id: order.entity_id };
+      if (mode === 'append' && summary.magentoUpdatedAt)
+        cursor = { at: summary.magentoUpdatedAt, id: order.entity_id };
       if (stats.enqueued + stats.statusUpdates >= settings.export.batchSize) batchFull = true;
     }
     if (jobs.length) await deps.exportQueue.addBulk(jobs);
     // the cursor moves only past orders this run handled, so a batch cut never skips one
     if (cursor) {
-      await deps.prisma.profile.update({ where: { id: profileId }, data: { cursorUpdatedAt: cursor.at, cursorEntityId: cursor.id } });
+      await deps.prisma.profile.update({
+        where: { id: profileId },
+        data: { cursorUpdatedAt: cursor.at, cursorEntityId: cursor.id },
+      });
     }
     if (batchFull) {
       log.info('batch size reached', { batchSize: settings.export.batchSize });
@@ -256,14 +352,26 @@ async function collectOrders(deps: CollectDeps, ctx: ProfileContext, scheduleId:
 }
 
 /** Cron slots between the profile's last scheduled run and this one never ran: record them as missed. */
-async function recordMissedSlots(deps: CollectDeps, profileId: number, jobCode: string, scheduledAt: Date): Promise<void> {
+async function recordMissedSlots(
+  deps: CollectDeps,
+  profileId: number,
+  jobCode: string,
+  scheduledAt: Date,
+): Promise<void> {
   const last = await deps.schedules.lastScheduled(profileId);
   if (!last) return;
-  const profile = await deps.prisma.profile.findUnique({ where: { id: profileId }, select: { cronExpression: true, timezone: true } });
+  const profile = await deps.prisma.profile.findUnique({
+    where: { id: profileId },
+    select: { cronExpression: true, timezone: true },
+  });
   if (!profile) return;
   const slots: Date[] = [];
   try {
-    const it = CronExpressionParser.parse(profile.cronExpression, { tz: profile.timezone, currentDate: last.scheduledAt, endDate: scheduledAt });
+    const it = CronExpressionParser.parse(profile.cronExpression, {
+      tz: profile.timezone,
+      currentDate: last.scheduledAt,
+      endDate: scheduledAt,
+    });
     while (it.hasNext()) {
       const next = it.next().toDate();
       if (next.getTime() >= scheduledAt.getTime() - 1000) break;
@@ -275,6 +383,12 @@ async function recordMissedSlots(deps: CollectDeps, profileId: number, jobCode: 
   }
   const max = deps.maxMissedRows ?? 50;
   for (const slot of slots.slice(0, max)) {
-    await deps.schedules.missed({ profileId, jobCode, trigger: 'cron', scheduledAt: slot, message: 'the run could not start in its slot (scheduler or collector was down, or the queue was busy)' });
+    await deps.schedules.missed({
+      profileId,
+      jobCode,
+      trigger: 'cron',
+      scheduledAt: slot,
+      message: 'the run could not start in its slot (scheduler or collector was down, or the queue was busy)',
+    });
   }
 }

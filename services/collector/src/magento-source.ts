@@ -8,7 +8,11 @@ export function magentoClients(opts: { timeoutMs?: number } = {}): (ctx: Profile
     const key = `${ctx.magento.connectionId}|${ctx.magento.baseUrl}|${ctx.magento.accessToken}`;
     let client = clients.get(key);
     if (!client) {
-      client = createMagentoClient({ baseUrl: ctx.magento.baseUrl, accessToken: ctx.magento.accessToken, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+      client = createMagentoClient({
+        baseUrl: ctx.magento.baseUrl,
+        accessToken: ctx.magento.accessToken,
+        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      });
       clients.set(key, client);
     }
     return client;

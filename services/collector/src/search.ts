@@ -1,11 +1,16 @@
-import type { MagentoOrder } from '@mpc/core';
-import type { SearchCriteria, SearchFilter } from '@mpc/magento';
+import type { MagentoOrderHead, MagentoOrderHeadPage, SearchCriteria, SearchFilter } from '@mpc/magento';
 
 export type { SearchFilter };
 
 /** Where a run reads orders from: the Magento client (a fake in unit tests). */
 export interface OrderSource {
-  searchOrders(criteria: SearchCriteria): Promise<{ items: MagentoOrder[]; total_count: number }>;
+  searchOrderHeads(criteria: SearchCriteria): Promise<MagentoOrderHeadPage>;
+}
+
+/** One page of a run: the readable order heads and how many entries Magento sent unreadable. */
+export interface HeadPage {
+  items: MagentoOrderHead[];
+  unreadable: MagentoOrderHeadPage['unreadable'];
 }
 
 /** Magento's timestamp format (UTC): "2024-05-01 10:15:00". */
@@ -33,25 +38,27 @@ async function* pageByKeyset(
     /** filters of the first request (besides baseFilters) */
     start: FilterGroups;
     /** filters that select the orders after `last` */
-    after: (last: MagentoOrder) => FilterGroups;
+    after: (last: MagentoOrderHead) => FilterGroups;
     baseFilters: FilterGroups;
     pageSize: number;
     onRequest?: () => void;
   },
-): AsyncGenerator<MagentoOrder[]> {
+): AsyncGenerator<HeadPage> {
   let position = opts.start;
   for (;;) {
     opts.onRequest?.();
-    const page = await source.searchOrders({
+    const page = await source.searchOrderHeads({
       filterGroups: [...opts.baseFilters, ...position].map((filters) => ({ filters })),
       sortOrders: opts.sortFields.map((field) => ({ field, direction: 'ASC' as const })),
       pageSize: opts.pageSize,
       currentPage: 1,
     });
-    if (page.items.length === 0) return;
-    yield page.items;
-    if (page.items.length >= page.total_count || page.items.length < opts.pageSize) return;
-    position = opts.after(page.items[page.items.length - 1]!);
+    if (page.pageLength === 0) return;
+    yield { items: page.items, unreadable: page.unreadable };
+    const last = page.items[page.items.length - 1];
+    // without a readable order there is no position to go on from: the run reports the page
+    if (!last || page.pageLength >= page.total_count || page.pageLength < opts.pageSize) return;
+    position = opts.after(last);
   }
 }
 
@@ -63,7 +70,7 @@ async function* pageByKeyset(
 export function pageByUpdatedAt(
   source: OrderSource,
   opts: { from: string | null; baseFilters: FilterGroups; pageSize: number; onRequest?: () => void },
-): AsyncGenerator<MagentoOrder[]> {
+): AsyncGenerator<HeadPage> {
   return pageByKeyset(source, {
     ...opts,
     sortFields: ['updated_at', 'entity_id'],
@@ -85,8 +92,10 @@ export function pageByUpdatedAt(
 export function pageByEntityId(
   source: OrderSource,
   opts: { baseFilters: FilterGroups; pageSize: number; onRequest?: () => void },
-): AsyncGenerator<MagentoOrder[]> {
-  const afterId = (id: number): FilterGroups => [[{ field: 'entity_id', value: String(id), conditionType: 'gt' }]];
+): AsyncGenerator<HeadPage> {
+  const afterId = (id: number): FilterGroups => [
+    [{ field: 'entity_id', value: String(id), conditionType: 'gt' }],
+  ];
   return pageByKeyset(source, {
     ...opts,
     sortFields: ['entity_id'],

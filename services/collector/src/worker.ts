@@ -3,7 +3,11 @@ import type { Logger } from '@mpc/runtime';
 import { type CollectDeps, runCollect } from './collect';
 
 /** Runs collect jobs (one profile run each); a run's failure is recorded on its Schedule row. */
-export function startCollectWorker(deps: CollectDeps, opts: { connection: Redis; prefix: string; concurrency?: number }, logger: Logger) {
+export function startCollectWorker(
+  deps: CollectDeps,
+  opts: { connection: Redis; prefix: string; concurrency?: number },
+  logger: Logger,
+) {
   const worker = new Worker<CollectJob>(
     'collect',
     async (job) =>

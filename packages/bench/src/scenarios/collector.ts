@@ -66,7 +66,7 @@ export const collector: ScenarioDef = {
       let scanned = 0;
       const t1 = performance.now();
       for await (const page of pageByEntityId(ctxSource, { baseFilters: [], pageSize, onRequest: () => void scanRequests++ })) {
-        scanned += page.length;
+        scanned += page.items.length;
         progress(`full scan: ${scanned} orders, ${scanRequests} requests`);
       }
       const scanS = (performance.now() - t1) / 1000;

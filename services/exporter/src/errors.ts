@@ -1,4 +1,5 @@
 import { InvalidSettingsError } from '@mpc/db';
+import { MagentoResponseError } from '@mpc/magento';
 import { PlentyAuthError, PlentyError, PlentyHttpError, isPlentyRateLimit } from '@mpc/plenty';
 import { BreakerOpenError } from './plenty-systems';
 
@@ -18,6 +19,10 @@ export type ErrorClass =
 
 export function classifyError(err: unknown): ErrorClass {
   if (err instanceof SkipError || err instanceof InvalidSettingsError) return { kind: 'skip', message: err.message };
+  if (err instanceof MagentoResponseError) {
+    // the order itself has data we cannot read (an extension writing odd values): say what
+    return { kind: 'skip', message: `the Magento order has data the connector cannot read: ${err.issues.slice(0, 5).join('; ')}` };
+  }
   if (err instanceof BreakerOpenError) return { kind: 'wait', message: err.message, delayMs: err.retryAfterMs };
   if (isPlentyRateLimit(err)) {
     const delayMs = (err as { retryAfterMs?: number }).retryAfterMs ?? 5000;

@@ -1,4 +1,5 @@
 import { PlentyAuthError, PlentyHttpError, PlentyNetworkError, PlentyRateLimitedError } from '@mpc/plenty';
+import { MagentoResponseError } from '@mpc/magento';
 import { expect } from 'chai';
 import { classifyError, SkipError } from '../src/errors';
 import { BreakerOpenError } from '../src/plenty-systems';
@@ -35,6 +36,11 @@ describe('export error classes', () => {
     const auth = classifyError(new PlentyAuthError('invalid_credentials', 'Plenty rejected the API user', 401));
     expect(auth.kind).to.equal('fail');
     expect(auth.message).to.match(/Fix the Plenty connection, then re-export/);
+  });
+
+  it('a Magento order with unreadable data skips, naming the fields', () => {
+    const c = classifyError(new MagentoResponseError('GET /V1/orders/{id}', ['items.0.qty_ordered: expected a number']));
+    expect(c).to.deep.equal({ kind: 'skip', message: 'the Magento order has data the connector cannot read: items.0.qty_ordered: expected a number' });
   });
 
   it('a Magento 404 skips (the order is gone); unknown errors are transient', () => {

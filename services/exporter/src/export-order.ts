@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { type CallCount, countCalls, newCallCount } from './call-counter';
 import { classifyError, SkipError } from './errors';
 import type { PlentySystem, PlentySystems } from './plenty-systems';
+import { StepStore } from './step-store';
 
 export interface MagentoOrderReader {
   getOrder(id: number): Promise<MagentoOrder>;
@@ -32,6 +33,8 @@ export interface ExportDeps {
   leaseMs?: number;
   /** profile contexts are cached this long (a settings change applies to the next export after it) */
   contextTtlMs?: number;
+  /** the step machine's bookkeeping statements (default: on `prisma`) */
+  stepStore?: StepStore;
 }
 
 export interface AttemptInfo {
@@ -160,9 +163,6 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
     };
     const billingId = await addressStep('billing', plan.billingAddress, 1);
     const deliveryId = plan.deliveryAddress ? await addressStep('delivery', plan.deliveryAddress, 2) : billingId;
-    if (!plan.deliveryAddress && row.plentyShippingAddressId !== billingId) {
-      row = await deps.orderSyncs.recordIds(row.id, { plentyShippingAddressId: billingId });
-    }
 
     // 5. order: stored id, else (after an interrupted create) found by external order id + plentyId
     const orderBody = {
@@ -225,15 +225,21 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
 
     // 9. complete
     const statusName = ctx.lookups.plenty.orderStatuses.find((s) => s.id === plan.statusId)?.name ?? null;
-    row = await deps.orderSyncs.recordIds(row.id, {
-      plentyStatusId: plan.statusId,
-      plentyStatusName: statusName,
-      plentyReferrerId: plan.referrerId,
-      plentyPaymentMethodId: plan.payment?.mopId ?? null,
-      plentyPaymentStatusId: plan.payment?.payload.status ?? null,
-    });
     const message = `exported as Plenty order ${plentyOrderId} (${calls.writes} writes, ${calls.reads} reads)`;
-    await deps.orderSyncs.finish(row, 'complete', message, { action: 'complete', plentyOrderId });
+    // final ids, `complete`, the released claim and the history row: one statement
+    row = await (deps.stepStore ?? new StepStore(deps.prisma)).complete(
+      row.id,
+      {
+        // delivery = billing: one address id for both relations
+        ...(plan.deliveryAddress ? {} : { plentyShippingAddressId: deliveryId }),
+        plentyStatusId: plan.statusId,
+        plentyStatusName: statusName,
+        plentyReferrerId: plan.referrerId,
+        plentyPaymentMethodId: plan.payment?.mopId ?? null,
+        plentyPaymentStatusId: plan.payment?.payload.status ?? null,
+      },
+      { action: 'complete', message, plentyOrderId },
+    );
     log.info('order exported', { plentyOrderId, writes: calls.writes, reads: calls.reads });
     return { outcome: 'complete', message, calls };
   } catch (err) {
@@ -380,6 +386,7 @@ interface StepSpec {
 }
 
 class StepRunner {
+  private readonly store: StepStore;
   constructor(
     private readonly deps: ExportDeps,
     private readonly holder: string,
@@ -388,24 +395,27 @@ class StepRunner {
     private readonly logBodies: boolean,
     private readonly row: () => OrderSync,
     private readonly setRow: (row: OrderSync) => void,
-  ) {}
+  ) {
+    this.store = deps.stepStore ?? new StepStore(deps.prisma);
+  }
 
   async run(name: string, field: IdField, spec: StepSpec): Promise<number> {
     const row = this.row();
     const stored = row[field];
     if (stored) return stored;
-    // a worker whose lease expired and was taken over must not send another create
-    if (!(await this.deps.orderSyncs.renew(row.id, this.holder, this.leaseMs))) throw new LeaseLostError();
     const interrupted = row.sentSteps.includes(name);
     if (spec.find && (interrupted || spec.findBeforeCreate)) {
       const found = await spec.find();
       if (found) {
+        // a worker whose lease expired and was taken over must not write to the row
+        if (!(await this.deps.orderSyncs.renew(row.id, this.holder, this.leaseMs))) throw new LeaseLostError();
         await this.record(name, field, found, interrupted ? `found ${name} ${found} created by an interrupted attempt` : `reusing ${name} ${found}`);
         await spec.after?.(found);
         return found;
       }
     }
-    await this.deps.orderSyncs.markSent(row.id, name);
+    // renews the lease and marks the step sent in one statement: a worker that lost the row sends nothing
+    if (!(await this.store.sent(row.id, this.holder, this.leaseMs, name))) throw new LeaseLostError();
     const created = await spec.create();
     await this.record(name, field, created.id, `created ${name} ${created.id}`, created);
     await spec.after?.(created.id);
@@ -413,14 +423,12 @@ class StepRunner {
   }
 
   private async record(name: string, field: IdField, id: number, message: string, bodies?: { request?: unknown; response?: unknown }) {
-    const updated = await this.deps.orderSyncs.recordIds(this.row().id, { [field]: id });
-    this.setRow(updated);
-    await this.deps.orderSyncs.addHistory(updated, {
-      status: 'processing',
+    const updated = await this.store.record(this.row().id, { [field]: id }, {
       action: name,
       message,
       ...(this.logBodies && bodies ? { request: redactBody(bodies.request), response: redactBody(bodies.response) } : {}),
     });
+    this.setRow(updated);
   }
 }
 

@@ -4,3 +4,4 @@ export * from './export-order';
 export * from './metrics';
 export * from './plenty-systems';
 export * from './worker';
+export * from './step-store';

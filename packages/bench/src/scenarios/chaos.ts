@@ -22,9 +22,9 @@ export const chaos: ScenarioDef = {
   summary: 'SIGKILLed exporters, Redis and Postgres restarted, a Plenty outage, 5% 5xx, while exporting: duplicates, lost orders, drain time',
   expectedS: { tiny: 40, quick: 90, full: 180 },
   async run({ size, progress }) {
-    const orders = bySize(size, { tiny: 60, quick: 300, full: 1000 });
+    const orders = bySize(size, { tiny: 40, quick: 300, full: 1000 });
     const plan = bySize(size, {
-      tiny: { redisAt: 2, pgAt: 5, outageAt: 8, outageS: 5, down: 2 },
+      tiny: { redisAt: 1, pgAt: 3, outageAt: 5, outageS: 3, down: 1 },
       quick: { redisAt: 3, pgAt: 8, outageAt: 13, outageS: 20, down: 3 },
       full: { redisAt: 6, pgAt: 16, outageAt: 26, outageS: 60, down: 3 },
     });

@@ -1,4 +1,4 @@
-import { bySize, type ScenarioDef } from '../common';
+import { bySize, RssSampler, type ScenarioDef } from '../common';
 import { round, type Target } from '../report';
 import { activate, collected, type FleetRun, latencyBoundScenario, PLENTY_LATENCY_MS, runFleet } from '../throughput';
 
@@ -11,15 +11,19 @@ export const scaleOut: ScenarioDef = {
   summary: `1, 2 and 4 exporter processes (${CONCURRENCY} workers each), Plenty at ${PLENTY_LATENCY_MS} ms: orders/s per fleet size`,
   expectedS: { tiny: 30, quick: 60, full: 150 },
   async run({ size, progress }) {
-    const count = bySize(size, { tiny: 30, quick: 120, full: 400 });
+    const count = bySize(size, { tiny: 20, quick: 120, full: 400 });
     const runs: FleetRun[] = [];
+    const peakRssMB: Record<string, number[]> = {};
     for (const processes of [1, 2, 4]) {
       const s = await latencyBoundScenario(count, 1200 + processes);
       try {
         await activate(s);
         const ids = await collected(s);
         progress(`${processes} process(es): ${ids.length} orders`, true);
-        runs.push(await runFleet(s, { processes, concurrency: CONCURRENCY, expected: ids.length, progress, label: 'scale-out ' }));
+        const sampler = new RssSampler();
+        sampler.start(250);
+        runs.push(await runFleet(s, { processes, concurrency: CONCURRENCY, expected: ids.length, progress, sampler, label: 'scale-out ' }));
+        peakRssMB[String(processes)] = sampler.stop().map((r) => r.peakMB);
       } finally {
         await s.close();
       }
@@ -44,6 +48,7 @@ export const scaleOut: ScenarioDef = {
         runs: runs.map((r) => ({ ...r, perSecond: round(r.perSecond, 2), seconds: round(r.seconds, 1) })),
         speedup2: round(x2, 2),
         speedup4: round(x4, 2),
+        peakRssMBPerExporter: peakRssMB,
       },
       targets,
       notes: [

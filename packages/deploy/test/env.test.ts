@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { baseEnvSchema } from '../../runtime/src/env';
 import { expect } from 'chai';
 import { interpolate, loadCompose } from '../src/compose';
 import {
@@ -18,12 +19,11 @@ import { fromRoot } from '../src/paths';
  */
 const ENV_EXAMPLE_KNOWN_GAPS: string[] = [];
 
-/** default of a zod key in packages/runtime/src/env.ts, e.g. `.default('mpc')` or `.default(50_000)` */
+/** default of a key of the services' common env schema (packages/runtime/src/env.ts), as a string */
 function zodDefault(key: string): string {
-  const text = readFileSync(fromRoot('packages/runtime/src/env.ts'), 'utf8');
-  const m = new RegExp(`${key}:[^\\n]*?\\.default\\(([^)]*)\\)`).exec(text);
-  if (!m) throw new Error(`no default for ${key}`);
-  return m[1]!.replace(/['"_]/g, '');
+  const schema = (baseEnvSchema.shape as Record<string, { parse(v: unknown): unknown }>)[key];
+  if (!schema) throw new Error(`no key ${key} in baseEnvSchema`);
+  return String(schema.parse(undefined));
 }
 
 describe('environment variables across the sources, .env.example, compose and k8s', () => {

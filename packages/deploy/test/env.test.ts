@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { baseEnvSchema } from '../../runtime/src/env';
 import { expect } from 'chai';
+import { baseEnvSchema } from '../../runtime/src/env';
 import { interpolate, loadCompose } from '../src/compose';
 import {
   allServiceEnvKeys,

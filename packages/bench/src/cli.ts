@@ -31,6 +31,14 @@ if (values.help || (kind !== 'bench' && kind !== 'chaos')) {
 process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mpc_bench';
 process.env.LOG_LEVEL ??= 'error';
 const { runScenarios, scenarios } = await import('./run');
+const { runAborters } = await import('./common');
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`${kind}: ${signal}, stopping child processes and private servers\n`);
+    runAborters();
+    process.exit(130);
+  });
+}
 try {
   const names = positionals;
   await runScenarios({ kind, names, size: values.quick ? 'quick' : 'full' });

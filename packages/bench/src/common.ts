@@ -103,7 +103,11 @@ export function exporterFleet(env: { prefix: string; databaseUrl?: string; redis
         ...env.extra,
       });
       children.add(child);
-      child.once('exit', () => children.delete(child));
+      const off = onAbort(() => child.kill('SIGKILL'));
+      child.once('exit', () => {
+        children.delete(child);
+        off();
+      });
       return child;
     },
     async stopAll(signal = 'SIGTERM') {
@@ -210,4 +214,21 @@ export function cpuByGroup(groups: () => Record<string, number[]>): () => Record
     }
     return result;
   };
+}
+
+/** Clean-ups that must run even when the command is interrupted (child processes, private servers). */
+const aborters = new Set<() => void>();
+export function onAbort(fn: () => void): () => void {
+  aborters.add(fn);
+  return () => aborters.delete(fn);
+}
+export function runAborters(): void {
+  for (const fn of aborters) {
+    try {
+      fn();
+    } catch {
+      // best effort
+    }
+  }
+  aborters.clear();
 }

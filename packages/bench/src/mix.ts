@@ -107,9 +107,9 @@ export function buildMix(opts: { history: number; count: number; seed: number; s
     }
     const paid = perCategory[category]++ % 5 !== 4;
     setPaid(o, paid);
-    // collected by the next run: changed after the earlier run's cursor
-    o.created_at = magentoTime(now + i * 1000);
-    o.updated_at = magentoTime(now + i * 1000);
+    // placed since the earlier run (seconds apart, the newest just now)
+    o.created_at = magentoTime(now - (opts.count - i) * 1000);
+    o.updated_at = magentoTime(now - (opts.count - i) * 1000);
     mixed.push({ order: o as unknown as MagentoOrder, category, paid, separateDelivery: shippingAddress(o) !== undefined && addressKey(o.billing_address as Json) !== addressKey(shippingAddress(o)) });
   }
   return { history: history as unknown as MagentoOrder[], mixed };

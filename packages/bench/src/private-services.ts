@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from './common';
+import { onAbort, sleep } from './common';
 
 /** A free TCP port on loopback (asks the kernel). */
 export function freePort(): Promise<number> {
@@ -31,6 +31,10 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
+    onAbort(() => {
+      this.child?.kill('SIGKILL');
+      rmSync(this.dir, { recursive: true, force: true });
+    });
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', this.dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       try {
@@ -104,6 +108,14 @@ export class PrivatePostgres {
   }
 
   async init(): Promise<void> {
+    onAbort(() => {
+      try {
+        this.run('pg_ctl', ['-D', join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // not running
+      }
+      rmSync(this.dir, { recursive: true, force: true });
+    });
     this.run('initdb', ['-D', join(this.dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     await this.start();
   }

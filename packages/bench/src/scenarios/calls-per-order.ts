@@ -1,5 +1,5 @@
 import { startScenario } from '@mpc/demo';
-import { defaultCatalog, type MagentoOrder } from '@mpc/sandbox';
+import { defaultCatalog, type MagentoOrder, magentoTime } from '@mpc/sandbox';
 import { bySize, plentyCalls, type ScenarioDef, settle } from '../common';
 import { buildMix, type Category, type MixedOrder } from '../mix';
 import { round, type Target } from '../report';
@@ -57,7 +57,11 @@ export const callsPerOrder: ScenarioDef = {
       const cold = buildMix({ history, count: coldRepeat * 10, seed: 801 }).mixed
         .filter((m) => m.category === 'repeat')
         .slice(0, coldRepeat)
-        .map((m, i) => ({ ...m, order: { ...m.order, entity_id: 900_000 + i, increment_id: `9${String(i).padStart(8, '0')}` } as MagentoOrder }));
+        .map((m, i, all) => ({
+          ...m,
+          // placed just now (the cursor of the runs before is at the mix's newest order)
+          order: { ...m.order, entity_id: 900_000 + i, increment_id: `9${String(i).padStart(8, '0')}`, created_at: magentoTime(Date.now() - (all.length - i) * 1000), updated_at: magentoTime(Date.now() - (all.length - i) * 1000) } as MagentoOrder,
+        }));
       progress(`cold caches (${keys} cached ids deleted): ${cold.length} repeat-customer orders`, true);
       s.magento.store.addOrders(cold.map((m) => m.order));
       await settle(s.pipeline, s.profileId, { expected: history + count + cold.length, timeoutMs: 300_000, progress, label: 'cold' });

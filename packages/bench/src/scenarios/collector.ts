@@ -15,14 +15,16 @@ export const collector: ScenarioDef = {
     const shop = bySize(size, { tiny: 2_000, quick: 20_000, full: 100_000 });
     const fresh = 100;
     const pageSize = 100;
+    // the shop is added lazily (generated orders are materialised only when read)
     const s = await startScenario({
-      orders: { count: shop, seed: 1001, storeIds: [1, 3] },
+      orders: [],
       scopes: { default: { api: { collectionBehaviour: 'append', pageSize }, export: { enabled: true, batchSize: 10_000, logResponse: false } } },
       pipeline: { exporterConcurrency: 0 },
       active: false,
     });
     try {
       const store = s.magento.store;
+      store.addGenerated({ count: shop, seed: 1001, storeIds: [1, 3] });
       // the last run saw every order of the shop: its cursor is the newest updated_at
       const newest = store.search(
         { filterGroups: [], sortOrders: [{ field: 'updated_at', direction: 'DESC' }, { field: 'entity_id', direction: 'DESC' }], pageSize: 1, currentPage: 1 } as never,

@@ -6,7 +6,14 @@ import {
   ScheduleRepository,
   SecretBox,
 } from '@mpc/db';
-import { type BreakerOptions, createExporterMetrics, PlentySystems, startExportWorker } from '@mpc/exporter';
+import {
+  type BreakerOptions,
+  createExporterMetrics,
+  observeBudgets,
+  observePlentyCall,
+  PlentySystems,
+  startExportWorker,
+} from '@mpc/exporter';
 import type { PlentyPlan } from '@mpc/plenty';
 import { createQueues, createRedisConnection, type Queues, type Redis, type Worker } from '@mpc/queue';
 import { createLogger, createMetricsRegistry, type Logger, type Registry } from '@mpc/runtime';
@@ -86,11 +93,9 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     ...(opts.plentyPlan ? { plan: opts.plentyPlan } : {}),
     ...(opts.plentyTimeoutMs ? { timeoutMs: opts.plentyTimeoutMs } : {}),
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
-    onCall: (system, info) => {
-      metrics.plentyCalls.inc({ system, method: info.method, route: info.route, status: String(info.status) });
-      metrics.plentyCallDuration.observe({ system, kind: info.kind }, info.durationMs / 1000);
-    },
+    onCall: (system, info) => observePlentyCall(metrics, system, info),
   });
+  observeBudgets(metrics, () => plenty.list());
   const exportWorker =
     (opts.exporterConcurrency ?? 20) > 0
       ? startExportWorker(

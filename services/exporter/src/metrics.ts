@@ -1,4 +1,6 @@
+import type { CallInfo } from '@mpc/plenty';
 import { prom, type Registry } from '@mpc/runtime';
+import type { PlentySystem } from './plenty-systems';
 
 /** The exporter's Prometheus metrics (docs/operations.md explains each). */
 export function createExporterMetrics(registry: Registry) {
@@ -50,3 +52,46 @@ export function createExporterMetrics(registry: Registry) {
   return { exports, duration, plentyCalls, plentyCallDuration, callsPerOrder, breakerState, budgetLeft };
 }
 export type ExporterMetrics = ReturnType<typeof createExporterMetrics>;
+
+/** Counts a Plenty call (the clients' onCall hook). */
+export function observePlentyCall(metrics: ExporterMetrics, system: string, info: CallInfo): void {
+  metrics.plentyCalls.inc({ system, method: info.method, route: info.route, status: String(info.status) });
+  metrics.plentyCallDuration.observe({ system, kind: info.kind }, info.durationMs / 1000);
+}
+
+/**
+ * Publishes the shared rate-limit budget (Redis, as Plenty's headers last said) of every system
+ * this process talks to, read at scrape time; a slow or dead Redis must not hang /metrics, so each
+ * read is bounded and the last values stay.
+ */
+export function observeBudgets(
+  metrics: ExporterMetrics,
+  systems: () => PlentySystem[],
+  timeoutMs = 1000,
+): void {
+  Object.assign(metrics.budgetLeft, {
+    collect: async () => {
+      await Promise.all(
+        systems().map(async ({ client }) => {
+          const budget = await withTimeout(client.rateLimiter?.getBudget(), timeoutMs).catch(() => undefined);
+          if (!budget) return;
+          for (const kind of ['read', 'write'] as const) {
+            for (const window of ['short', 'long'] as const) {
+              const w = budget[kind][window];
+              if (w) metrics.budgetLeft.set({ system: client.host, kind, window }, w.callsLeft);
+            }
+          }
+        }),
+      );
+    },
+  });
+}
+
+function withTimeout<T>(p: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!p) return Promise.resolve(undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ProfileContext } from '@mpc/db';
-import { type CallInfo, createPlentyClient, isPlentyOutage, type PlentyClient, type PlentyPlan } from '@mpc/plenty';
+import {
+  type CallInfo,
+  createPlentyClient,
+  isPlentyOutage,
+  type PlentyClient,
+  type PlentyPlan,
+} from '@mpc/plenty';
 import type { Redis } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import CircuitBreaker from 'opossum';
@@ -29,7 +35,9 @@ export class BreakerOpenError extends Error {
     readonly system: string,
     readonly retryAfterMs: number,
   ) {
-    super(`Plenty system ${system} is failing: circuit breaker open, calls paused for ${Math.ceil(retryAfterMs / 1000)} s`);
+    super(
+      `Plenty system ${system} is failing: circuit breaker open, calls paused for ${Math.ceil(retryAfterMs / 1000)} s`,
+    );
   }
 }
 
@@ -87,7 +95,10 @@ export class PlentyCache {
     const token = randomUUID();
     const deadline = Date.now() + ttlMs;
     let held = false;
-    while (!(held = (await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') && Date.now() < deadline) {
+    while (
+      !(held = (await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 25));
     }
     try {
@@ -131,7 +142,10 @@ export class PlentySystems {
 
   private create(key: string, conn: ProfileContext['plenty']): PlentySystem {
     const host = new URL(conn.baseUrl).host;
-    const systemKey = createHash('sha256').update(`${conn.baseUrl}|${conn.username}`).digest('base64url').slice(0, 16);
+    const systemKey = createHash('sha256')
+      .update(`${conn.baseUrl}|${conn.username}`)
+      .digest('base64url')
+      .slice(0, 16);
     const client = createPlentyClient({
       baseUrl: conn.baseUrl,
       username: conn.username,
@@ -187,6 +201,11 @@ export class PlentySystems {
         }
       },
     };
+  }
+
+  /** the systems this process has talked to (metrics read their rate-limit budgets) */
+  list(): PlentySystem[] {
+    return [...this.systems.values()];
   }
 
   async close(): Promise<void> {

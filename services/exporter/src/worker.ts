@@ -1,5 +1,13 @@
 import { type OrderSyncRepository } from '@mpc/db';
-import { DelayedError, type ExportJob, type Job, parseJob, type Redis, UnrecoverableError, Worker } from '@mpc/queue';
+import {
+  DelayedError,
+  type ExportJob,
+  type Job,
+  parseJob,
+  type Redis,
+  UnrecoverableError,
+  Worker,
+} from '@mpc/queue';
 import { InvalidJobError } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import { type ExportDeps, exportOrder } from './export-order';
@@ -46,11 +54,21 @@ export function createExportProcessor(deps: ExportDeps, metrics?: ExporterMetric
       }
       throw new Error(result.message);
     }
-    return { outcome: result.outcome, message: result.message, writes: result.calls.writes, reads: result.calls.reads };
+    return {
+      outcome: result.outcome,
+      message: result.message,
+      writes: result.calls.writes,
+      reads: result.calls.reads,
+    };
   };
 }
 
-export function startExportWorker(deps: ExportDeps & { orderSyncs: OrderSyncRepository }, opts: ExportWorkerOptions, logger: Logger, metrics?: ExporterMetrics) {
+export function startExportWorker(
+  deps: ExportDeps & { orderSyncs: OrderSyncRepository },
+  opts: ExportWorkerOptions,
+  logger: Logger,
+  metrics?: ExporterMetrics,
+) {
   const worker = new Worker<ExportJob>('export', createExportProcessor(deps, metrics), {
     connection: opts.connection,
     prefix: opts.prefix,
@@ -62,13 +80,24 @@ export function startExportWorker(deps: ExportDeps & { orderSyncs: OrderSyncRepo
   worker.on('error', (err) => logger.error('export worker error', { err }));
   worker.on('failed', (job, err) => {
     if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || /stalled more than/.test(err.message);
+    const final =
+      job.attemptsMade >= (job.opts.attempts ?? 1) ||
+      err instanceof UnrecoverableError ||
+      err.name === 'UnrecoverableError' ||
+      /stalled more than/.test(err.message);
     if (!final) return;
     // the job will not run again: a row it left in pending/processing must say so
     const data = job.data;
     void deps.orderSyncs
       .abandon(data.profileId, data.magentoOrderId, `export job failed for good: ${err.message}`)
-      .catch((e) => logger.error('could not mark abandoned order failed', { err: e }));
+      .catch((e) =>
+        logger.error('could not mark abandoned order failed', {
+          profileId: data.profileId,
+          orderId: data.magentoOrderId,
+          jobId: job.id,
+          err: e,
+        }),
+      );
   });
   return worker;
 }

@@ -33,38 +33,43 @@ const PRISMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 // Arbitrary constant: serialises concurrent migrators (several pods starting at once).
 const ADVISORY_LOCK_ID = 72707369;
 
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+/** Runs `fn` on the server's maintenance database with the quoted name of the URL's database. */
+async function withServer<T>(
+  databaseUrl: string,
+  fn: (client: pg.Client, name: string, quoted: string) => Promise<T>,
+): Promise<T> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount) return false;
-    await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-    return true;
-  } catch (err) {
-    // another process created it between our check and our CREATE
-    if ((err as { code?: string }).code === '42P04') return false;
-    throw err;
+    return await fn(client, name, `"${name.replaceAll('"', '""')}"`);
   } finally {
     await client.end();
   }
 }
 
+export function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  return withServer(databaseUrl, async (client, name, quoted) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return false;
+    try {
+      await client.query(`CREATE DATABASE ${quoted}`);
+      return true;
+    } catch (err) {
+      // another process created it between our check and our CREATE
+      if ((err as { code?: string }).code === '42P04') return false;
+      throw err;
+    }
+  });
+}
+
 /** Drops and re-creates the database named in the URL (the demo starts from a clean slate). */
 export async function recreateDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await withServer(databaseUrl, (client, _name, quoted) =>
+    client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`),
+  );
   await ensureDatabase(databaseUrl);
 }
 

@@ -3,23 +3,21 @@ import type { OrderSync, Prisma } from './generated/prisma/client';
 import type { OrderSyncStatus } from './generated/prisma/enums';
 
 /** The Plenty ids an export records, one column each (the order synchronisation tab). */
-export type PlentyIds = Partial<
-  Pick<
-    OrderSync,
-    | 'plentyOrderId'
-    | 'plentyStatusId'
-    | 'plentyStatusName'
-    | 'plentyReferrerId'
-    | 'plentyContactId'
-    | 'plentyBillingAddressId'
-    | 'plentyShippingAddressId'
-    | 'plentyPaymentId'
-    | 'plentyPaymentMethodId'
-    | 'plentyPaymentStatusId'
-    | 'plentyPaymentOrderAssignmentId'
-    | 'plentyPaymentContactAssignmentId'
-  >
->;
+export const plentyIdColumns = [
+  'plentyOrderId',
+  'plentyStatusId',
+  'plentyStatusName',
+  'plentyReferrerId',
+  'plentyContactId',
+  'plentyBillingAddressId',
+  'plentyShippingAddressId',
+  'plentyPaymentId',
+  'plentyPaymentMethodId',
+  'plentyPaymentStatusId',
+  'plentyPaymentOrderAssignmentId',
+  'plentyPaymentContactAssignmentId',
+] as const satisfies readonly (keyof OrderSync)[];
+export type PlentyIds = Partial<Pick<OrderSync, (typeof plentyIdColumns)[number]>>;
 
 export interface OrderSummary {
   magentoOrderId: number;

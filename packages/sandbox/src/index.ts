@@ -17,3 +17,4 @@ export { PLANS, type PlanLimits, type PlanName, type RouteLimit } from './plenty
 export type { PlentyRuntimeConfig } from './plenty/routes/sandbox';
 export { type PlentySandbox, type PlentySandboxOptions, startPlentySandbox } from './plenty/server';
 export { PlentyState } from './plenty/state';
+export { mulberry32 } from './util/prng';

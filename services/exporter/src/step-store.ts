@@ -1,20 +1,7 @@
-import { type OrderSync, type PlentyIds, Prisma, type PrismaClient } from '@mpc/db';
+import { type OrderSync, type PlentyIds, Prisma, type PrismaClient, plentyIdColumns } from '@mpc/db';
 
 /** The id columns a step may record (a whitelist: they are put into SQL by name). */
-const ID_COLUMNS = new Set<keyof PlentyIds>([
-  'plentyOrderId',
-  'plentyStatusId',
-  'plentyStatusName',
-  'plentyReferrerId',
-  'plentyContactId',
-  'plentyBillingAddressId',
-  'plentyShippingAddressId',
-  'plentyPaymentId',
-  'plentyPaymentMethodId',
-  'plentyPaymentStatusId',
-  'plentyPaymentOrderAssignmentId',
-  'plentyPaymentContactAssignmentId',
-]);
+const ID_COLUMNS = new Set<keyof PlentyIds>(plentyIdColumns);
 
 export interface StepHistory {
   action: string;
@@ -59,8 +46,15 @@ export class StepStore {
     return n === 1;
   }
 
-  async record(id: number, ids: PlentyIds, history: StepHistory & { status?: 'processing' }): Promise<OrderSync> {
-    return this.write(id, [...setIds(ids), Prisma.sql`"updatedAt" = ${UTC_NOW}`], { ...history, status: history.status ?? 'processing' });
+  async record(
+    id: number,
+    ids: PlentyIds,
+    history: StepHistory & { status?: 'processing' },
+  ): Promise<OrderSync> {
+    return this.write(id, [...setIds(ids), Prisma.sql`"updatedAt" = ${UTC_NOW}`], {
+      ...history,
+      status: history.status ?? 'processing',
+    });
   }
 
   async complete(id: number, ids: PlentyIds, history: StepHistory): Promise<OrderSync> {
@@ -79,7 +73,11 @@ export class StepStore {
     );
   }
 
-  private async write(id: number, sets: Prisma.Sql[], h: StepHistory & { status: 'processing' | 'complete' }): Promise<OrderSync> {
+  private async write(
+    id: number,
+    sets: Prisma.Sql[],
+    h: StepHistory & { status: 'processing' | 'complete' },
+  ): Promise<OrderSync> {
     const rows = await this.prisma.$queryRaw<OrderSync[]>`
       WITH u AS (
         UPDATE "OrderSync" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id} RETURNING *

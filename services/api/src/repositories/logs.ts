@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@mpc/db';
+import { Prisma, type PrismaClient, plentyIdColumns } from '@mpc/db';
 import { problems } from '../http/problem';
 
 /**
@@ -107,18 +107,7 @@ const orderColumns = Prisma.raw(
     'magentoStatus',
     'magentoUpdatedAt',
     'status',
-    'plentyOrderId',
-    'plentyStatusId',
-    'plentyStatusName',
-    'plentyReferrerId',
-    'plentyContactId',
-    'plentyBillingAddressId',
-    'plentyShippingAddressId',
-    'plentyPaymentId',
-    'plentyPaymentMethodId',
-    'plentyPaymentStatusId',
-    'plentyPaymentOrderAssignmentId',
-    'plentyPaymentContactAssignmentId',
+    ...plentyIdColumns,
     'message',
     'attempts',
     'createdAt',

@@ -24,7 +24,9 @@ export const collector: ScenarioDef = {
     });
     try {
       const store = s.magento.store;
-      store.addGenerated({ count: shop, seed: 1001, storeIds: [1, 3] });
+      // every order of the shop lies in the past: the generator spaces them ~17 minutes apart and
+      // updates an order up to ~21 days after it was placed (closed orders)
+      store.addGenerated({ count: shop, seed: 1001, storeIds: [1, 3], startDate: new Date(Date.now() - shop * 17 * 60_000 - 40 * 86_400_000) });
       // the last run saw every order of the shop: its cursor is the newest updated_at
       const newest = store.search(
         { filterGroups: [], sortOrders: [{ field: 'updated_at', direction: 'DESC' }, { field: 'entity_id', direction: 'DESC' }], pageSize: 1, currentPage: 1 } as never,
@@ -37,8 +39,8 @@ export const collector: ScenarioDef = {
       // 100 orders placed since then
       const added = generateMagentoOrders({ count: fresh, seed: 1002, firstEntityId: store.maxId + 1, storeIds: [1, 3] }).map((o, i) => ({
         ...o,
-        created_at: magentoTime(Date.now() + i * 1000),
-        updated_at: magentoTime(Date.now() + i * 1000),
+        created_at: magentoTime(Date.now() - (fresh - i) * 1000),
+        updated_at: magentoTime(Date.now() - (fresh - i) * 1000),
       }));
       store.addOrders(added);
       const logger = createLogger({ service: 'bench-collector', level: 'error' });
@@ -76,8 +78,8 @@ export const collector: ScenarioDef = {
         {
           name: 'Magento requests of an append run (100 new orders)',
           target: '≤ 3',
-          measured: `${outcome.stats.requests} requests (${appendRequests} counted by the sandbox), ${outcome.stats.enqueued} enqueued, ${round(appendS, 2)} s; full scan: ${scanRequests} requests, ${round(scanS)} s`,
-          met: outcome.stats.requests <= 3,
+          measured: `${outcome.stats.requests} requests (${appendRequests} counted by the sandbox) for ${outcome.stats.collected} orders (${outcome.stats.enqueued} enqueued), ${round(appendS, 2)} s; full scan: ${scanRequests} requests, ${round(scanS)} s`,
+          met: outcome.stats.requests <= 3 && outcome.stats.collected >= fresh,
         },
       ];
       return {

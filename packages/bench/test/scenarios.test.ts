@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Report } from '../src/report';
+import { runAborters } from '../src/common';
 import { runScenarios, scenarios } from '../src/run';
 
 /**
@@ -12,6 +13,8 @@ import { runScenarios, scenarios } from '../src/run';
 describe('bench: every scenario runs on tiny sizes and writes its report', function () {
   this.timeout(240_000);
   const dir = mkdtempSync(join(tmpdir(), 'mpc-bench-test-'));
+  // a scenario cut short by a timeout leaves no exporter, redis-server or Postgres cluster behind
+  after(() => runAborters());
   const read = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Report;
 
   function checkShape(r: Report, name: string) {

@@ -289,6 +289,16 @@ async function collectOrders(
           break;
         case 'unchanged':
           stats.unchanged++;
+          // a pending row whose job never made it into the queue (Redis went down between writing the
+          // row and enqueueing, or lost its data): the same job id again; BullMQ ignores the add while
+          // that job exists (waiting, delayed, active or kept as completed)
+          if (row?.status === 'pending') {
+            jobs.push({
+              name: 'export',
+              data: { profileId, magentoOrderId: order.entity_id, action: 'export', scheduleId },
+              opts: { jobId: `${jobIds.exportJob(profileId, order.entity_id)}-${version}` },
+            });
+          }
           break;
         case 'skip': {
           const r = await deps.orderSyncs.upsert(profileId, summary, 'skipped', decision.message);

@@ -19,7 +19,10 @@ key prefix).`;
 const [kind, ...rest] = process.argv.slice(2);
 const { values, positionals } = parseArgs({
   args: rest,
-  options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
   allowPositionals: true,
   strict: true,
 });
@@ -45,6 +48,11 @@ try {
   process.exit(0);
 } catch (err) {
   process.stderr.write(`${kind} failed: ${(err as Error).stack ?? err}\n`);
-  process.stderr.write(`scenarios: ${scenarios.filter((s) => s.kind === kind).map((s) => s.name).join(', ')}\n`);
+  process.stderr.write(
+    `scenarios: ${scenarios
+      .filter((s) => s.kind === kind)
+      .map((s) => s.name)
+      .join(', ')}\n`,
+  );
   process.exit(1);
 }

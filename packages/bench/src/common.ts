@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { exited, spawnService, testEnv, waitForSettled, type Pipeline, type SettledCounts } from '@mpc/demo';
+import { exited, type Pipeline, type SettledCounts, spawnService, testEnv, waitForSettled } from '@mpc/demo';
 import type { PlentySandbox } from '@mpc/sandbox';
 import type { Progress } from './progress';
 import type { ScenarioResult } from './report';
@@ -61,14 +61,19 @@ export async function settle(
     onProgress: (c) => {
       const done = (c.byStatus.complete ?? 0) + (c.byStatus.updated ?? 0);
       const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-      opts.progress(`${opts.label ?? 'export'}: ${done}/${opts.expected} complete, ${JSON.stringify(c.byStatus)}, ${rate.toFixed(1)} orders/s`);
+      opts.progress(
+        `${opts.label ?? 'export'}: ${done}/${opts.expected} complete, ${JSON.stringify(c.byStatus)}, ${rate.toFixed(1)} orders/s`,
+      );
     },
   });
   return { counts, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Orders per second between the first and the last `processedAt` of the profile's complete rows. */
-export async function exportRate(pipeline: Pick<Pipeline, 'prisma'>, profileId: number): Promise<{ orders: number; seconds: number; perSecond: number }> {
+export async function exportRate(
+  pipeline: Pick<Pipeline, 'prisma'>,
+  profileId: number,
+): Promise<{ orders: number; seconds: number; perSecond: number }> {
   const agg = await pipeline.prisma.orderSync.aggregate({
     where: { profileId, status: 'complete' },
     _min: { processedAt: true, createdAt: true },
@@ -88,7 +93,13 @@ export interface ExporterFleet {
 }
 
 /** Exporter processes as in production (spawnService), on the scenario's queue prefix. */
-export function exporterFleet(env: { prefix: string; databaseUrl?: string; redisUrl?: string; secretsKey?: string; extra?: Record<string, string> }): ExporterFleet {
+export function exporterFleet(env: {
+  prefix: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  secretsKey?: string;
+  extra?: Record<string, string>;
+}): ExporterFleet {
   const children = new Set<ChildProcess>();
   return {
     children,
@@ -144,7 +155,11 @@ export class RssSampler {
   stop(): { label: string; pid: number; peakMB: number }[] {
     if (this.timer) clearInterval(this.timer);
     this.sample();
-    return [...this.peaks].map(([pid, p]) => ({ label: p.label, pid, peakMB: Math.round(Math.max(p.hwmKB, p.rssKB) / 102.4) / 10 }));
+    return [...this.peaks].map(([pid, p]) => ({
+      label: p.label,
+      pid,
+      peakMB: Math.round(Math.max(p.hwmKB, p.rssKB) / 102.4) / 10,
+    }));
   }
 }
 
@@ -192,7 +207,10 @@ export function cpuByGroup(groups: () => Record<string, number[]>): () => Record
         const close = stat.lastIndexOf(')');
         const comm = stat.slice(stat.indexOf('(') + 1, close);
         const f = stat.slice(close + 2).split(' ');
-        out.set(Number(d), { comm, t: (Number(f[11]) + Number(f[12]) + Number(f[13] ?? 0) + Number(f[14] ?? 0)) / tick });
+        out.set(Number(d), {
+          comm,
+          t: (Number(f[11]) + Number(f[12]) + Number(f[13] ?? 0) + Number(f[14] ?? 0)) / tick,
+        });
       } catch {
         // gone
       }
@@ -209,7 +227,9 @@ export function cpuByGroup(groups: () => Record<string, number[]>): () => Record
     for (const [pid, s] of b) {
       const used = s.t - (a.get(pid)?.t ?? 0);
       if (used <= 0) continue;
-      const g = owner.get(pid) ?? (s.comm.startsWith('postgres') ? 'postgres' : s.comm.startsWith('redis') ? 'redis' : 'other');
+      const g =
+        owner.get(pid) ??
+        (s.comm.startsWith('postgres') ? 'postgres' : s.comm.startsWith('redis') ? 'redis' : 'other');
       result[g] = Math.round(((result[g] ?? 0) + used) * 10) / 10;
     }
     return result;

@@ -1,4 +1,4 @@
 export * from './common';
-export * from './report';
 export * from './progress';
+export * from './report';
 export { runScenarios, scenarios } from './run';

@@ -25,7 +25,10 @@ function setShippingAddress(o: Json, address: Json): void {
 const addressKey = (a: Json | undefined) =>
   a ? JSON.stringify([a.firstname, a.lastname, a.street, a.city, a.postcode, a.country_id, a.company]) : '';
 
-function setIdentity(o: Json, who: { email: string; firstname: string; lastname: string; customerId: number | null }): void {
+function setIdentity(
+  o: Json,
+  who: { email: string; firstname: string; lastname: string; customerId: number | null },
+): void {
   o.customer_email = who.email;
   o.customer_firstname = who.firstname;
   o.customer_lastname = who.lastname;
@@ -69,14 +72,28 @@ function setPaid(o: Json, paid: boolean): void {
  * category is unpaid; the others are paid in full. The generator's payment methods stay
  * (several methods), and about a quarter of the orders ship to a different address.
  */
-export function buildMix(opts: { history: number; count: number; seed: number; storeIds?: number[] }): { history: MagentoOrder[]; mixed: MixedOrder[] } {
+export function buildMix(opts: { history: number; count: number; seed: number; storeIds?: number[] }): {
+  history: MagentoOrder[];
+  mixed: MixedOrder[];
+} {
   const storeIds = opts.storeIds ?? [1];
-  const base = generateMagentoOrders({ count: opts.history + opts.count, seed: opts.seed, storeIds, guestRatio: 0, customerPoolSize: 1_000_000 }) as unknown as Json[];
+  const base = generateMagentoOrders({
+    count: opts.history + opts.count,
+    seed: opts.seed,
+    storeIds,
+    guestRatio: 0,
+    customerPoolSize: 1_000_000,
+  }) as unknown as Json[];
   const history: Json[] = [];
   for (let i = 0; i < opts.history; i++) {
     const o = clone(base[i]!);
     const id = o.entity_id as number;
-    setIdentity(o, { email: `hist-${opts.seed}-${id}@bench.example`, firstname: String(o.customer_firstname), lastname: String(o.customer_lastname), customerId: 500_000 + id });
+    setIdentity(o, {
+      email: `hist-${opts.seed}-${id}@bench.example`,
+      firstname: String(o.customer_firstname),
+      lastname: String(o.customer_lastname),
+      customerId: 500_000 + id,
+    });
     setPaid(o, i % 5 !== 4);
     history.push(o);
   }
@@ -88,29 +105,47 @@ export function buildMix(opts: { history: number; count: number; seed: number; s
     const id = o.entity_id as number;
     const roll = i % 10;
     const category: Category = roll < 4 ? 'repeat' : roll < 7 ? 'new' : 'guest';
-    const sameAddress = !shippingAddress(o) || addressKey(o.billing_address as Json) === addressKey(shippingAddress(o));
+    const sameAddress =
+      !shippingAddress(o) || addressKey(o.billing_address as Json) === addressKey(shippingAddress(o));
     if (category === 'repeat') {
       // the same customer orders again: a copy of an earlier order (same e-mail, name, billing
       // address, country and so taxes) under a new order id; some ship to a new address
       const h = history[i % history.length]!;
       const copy = clone(h);
-      Object.assign(copy, { entity_id: id, increment_id: o.increment_id, payment: { ...(copy.payment as Json), last_trans_id: null } });
+      Object.assign(copy, {
+        entity_id: id,
+        increment_id: o.increment_id,
+        payment: { ...(copy.payment as Json), last_trans_id: null },
+      });
       (copy.billing_address as Json).parent_id = id;
       const ship = shippingAddress(copy);
-      if (!sameAddress && ship) setShippingAddress(copy, { ...ship, street: [`Bench Lane ${id}`], parent_id: id });
+      if (!sameAddress && ship)
+        setShippingAddress(copy, { ...ship, street: [`Bench Lane ${id}`], parent_id: id });
       else if (ship) ship.parent_id = id;
       for (const k of Object.keys(o)) delete o[k];
       Object.assign(o, copy);
     } else {
       const email = `${category}-${opts.seed}-${id}@bench.example`;
-      setIdentity(o, { email, firstname: String(o.customer_firstname), lastname: String(o.customer_lastname), customerId: category === 'new' ? 500_000 + id : null });
+      setIdentity(o, {
+        email,
+        firstname: String(o.customer_firstname),
+        lastname: String(o.customer_lastname),
+        customerId: category === 'new' ? 500_000 + id : null,
+      });
     }
     const paid = perCategory[category]++ % 5 !== 4;
     setPaid(o, paid);
     // placed since the earlier run (seconds apart, the newest just now)
     o.created_at = magentoTime(now - (opts.count - i) * 1000);
     o.updated_at = magentoTime(now - (opts.count - i) * 1000);
-    mixed.push({ order: o as unknown as MagentoOrder, category, paid, separateDelivery: shippingAddress(o) !== undefined && addressKey(o.billing_address as Json) !== addressKey(shippingAddress(o)) });
+    mixed.push({
+      order: o as unknown as MagentoOrder,
+      category,
+      paid,
+      separateDelivery:
+        shippingAddress(o) !== undefined &&
+        addressKey(o.billing_address as Json) !== addressKey(shippingAddress(o)),
+    });
   }
   return { history: history as unknown as MagentoOrder[], mixed };
 }

@@ -1,9 +1,10 @@
 /** Progress lines on stderr while a scenario runs, at most one every `everyMs` (forced lines always). */
-export interface Progress {
-  (message: string, force?: boolean): void;
-}
+export type Progress = (message: string, force?: boolean) => void;
 
-export function createProgress(scenario: string, opts: { everyMs?: number; silent?: boolean } = {}): Progress {
+export function createProgress(
+  scenario: string,
+  opts: { everyMs?: number; silent?: boolean } = {},
+): Progress {
   const started = Date.now();
   let last = 0;
   return (message, force = false) => {

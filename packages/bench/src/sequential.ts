@@ -1,5 +1,5 @@
-import { OrderSyncRepository, type PrismaClient, type SecretBox } from '@mpc/db';
 import { magentoClients } from '@mpc/collector';
+import { OrderSyncRepository, type PrismaClient, type SecretBox } from '@mpc/db';
 import { exportOrder, PlentySystems } from '@mpc/exporter';
 import type { ExportJob, Redis } from '@mpc/queue';
 import { createLogger } from '@mpc/runtime';
@@ -20,13 +20,24 @@ export async function runSequentialExporter(opts: {
 }): Promise<{ orders: number; complete: number; seconds: number; perSecond: number }> {
   const logger = createLogger({ service: 'sequential-exporter', level: 'error' });
   const plenty = new PlentySystems({ redis: opts.redis, keyPrefix: `${opts.keyPrefix}-seq`, logger });
-  const deps = { prisma: opts.prisma, secrets: opts.secrets, orderSyncs: new OrderSyncRepository(opts.prisma), plenty, magento: magentoClients(), logger };
+  const deps = {
+    prisma: opts.prisma,
+    secrets: opts.secrets,
+    orderSyncs: new OrderSyncRepository(opts.prisma),
+    plenty,
+    magento: magentoClients(),
+    logger,
+  };
   const started = performance.now();
   let complete = 0;
   try {
     for (const [i, magentoOrderId] of opts.magentoOrderIds.entries()) {
       const job: ExportJob = { profileId: opts.profileId, magentoOrderId, action: 'export' } as ExportJob;
-      const r = await exportOrder(deps, job, { jobId: `sequential-${opts.profileId}-${magentoOrderId}`, attemptsMade: 0, maxAttempts: 1 });
+      const r = await exportOrder(deps, job, {
+        jobId: `sequential-${opts.profileId}-${magentoOrderId}`,
+        attemptsMade: 0,
+        maxAttempts: 1,
+      });
       if (r.outcome === 'complete') complete++;
       opts.onProgress?.(i + 1, (performance.now() - started) / 1000);
     }
@@ -34,5 +45,10 @@ export async function runSequentialExporter(opts: {
     await plenty.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { orders: opts.magentoOrderIds.length, complete, seconds, perSecond: opts.magentoOrderIds.length / seconds };
+  return {
+    orders: opts.magentoOrderIds.length,
+    complete,
+    seconds,
+    perSecond: opts.magentoOrderIds.length / seconds,
+  };
 }

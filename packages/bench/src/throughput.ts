@@ -25,10 +25,16 @@ export async function activate(s: Scenario): Promise<void> {
 export async function collected(s: Scenario, timeoutMs = 300_000): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const done = await s.pipeline.prisma.schedule.findFirst({ where: { profileId: s.profileId, status: { in: ['success', 'error'] } } });
+    const done = await s.pipeline.prisma.schedule.findFirst({
+      where: { profileId: s.profileId, status: { in: ['success', 'error'] } },
+    });
     if (done) {
       if (done.status === 'error') throw new Error(`collect run failed: ${done.message}`);
-      const rows = await s.pipeline.prisma.orderSync.findMany({ where: { profileId: s.profileId, status: 'pending' }, select: { magentoOrderId: true }, orderBy: { magentoOrderId: 'asc' } });
+      const rows = await s.pipeline.prisma.orderSync.findMany({
+        where: { profileId: s.profileId, status: 'pending' },
+        select: { magentoOrderId: true },
+        orderBy: { magentoOrderId: 'asc' },
+      });
       return rows.map((r) => r.magentoOrderId);
     }
     await sleep(200);
@@ -56,11 +62,22 @@ export interface FleetRun {
  */
 export async function runFleet(
   s: Scenario,
-  opts: { processes: number; concurrency: number; expected: number; progress: Progress; sampler?: RssSampler; timeoutMs?: number; label?: string },
+  opts: {
+    processes: number;
+    concurrency: number;
+    expected: number;
+    progress: Progress;
+    sampler?: RssSampler;
+    timeoutMs?: number;
+    label?: string;
+  },
 ): Promise<FleetRun> {
   const fleet = exporterFleet({
     prefix: s.prefix,
-    extra: { EXPORTER_CONCURRENCY: String(opts.concurrency), DATABASE_POOL_SIZE: String(Math.min(40, Math.max(5, Math.ceil(opts.concurrency / 2)))) },
+    extra: {
+      EXPORTER_CONCURRENCY: String(opts.concurrency),
+      DATABASE_POOL_SIZE: String(Math.min(40, Math.max(5, Math.ceil(opts.concurrency / 2)))),
+    },
   });
   const exporterPids: number[] = [];
   // the queue waits until every process is up (tsx compiles on start): the clock measures exporting
@@ -83,12 +100,18 @@ export async function runFleet(
   try {
     const deadline = started + (opts.timeoutMs ?? 600_000);
     for (;;) {
-      const groups = await s.pipeline.prisma.orderSync.groupBy({ by: ['status'], where: { profileId: s.profileId }, _count: { _all: true } });
+      const groups = await s.pipeline.prisma.orderSync.groupBy({
+        by: ['status'],
+        where: { profileId: s.profileId },
+        _count: { _all: true },
+      });
       const byStatus = Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
       const open = (byStatus.pending ?? 0) + (byStatus.processing ?? 0);
       const done = (byStatus.complete ?? 0) + (byStatus.failed ?? 0) + (byStatus.skipped ?? 0);
       const seconds = (Date.now() - started) / 1000;
-      opts.progress(`${opts.label ?? ''}${opts.processes} × ${opts.concurrency} workers: ${done}/${opts.expected} settled, ${(done / Math.max(seconds, 0.001)).toFixed(1)} orders/s`);
+      opts.progress(
+        `${opts.label ?? ''}${opts.processes} × ${opts.concurrency} workers: ${done}/${opts.expected} settled, ${(done / Math.max(seconds, 0.001)).toFixed(1)} orders/s`,
+      );
       if (open === 0 && done >= opts.expected) {
         return {
           processes: opts.processes,
@@ -103,7 +126,8 @@ export async function runFleet(
         };
       }
       if (Date.now() > deadline) throw new Error(`not settled in time: ${JSON.stringify(byStatus)}`);
-      if (fleet.children.size === 0) throw new Error(`every exporter process exited: ${JSON.stringify(byStatus)}`);
+      if (fleet.children.size === 0)
+        throw new Error(`every exporter process exited: ${JSON.stringify(byStatus)}`);
       await sleep(100);
     }
   } finally {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Report } from '../src/report';
 import { runAborters } from '../src/common';
+import type { Report } from '../src/report';
 import { runScenarios, scenarios } from '../src/run';
 
 /**
@@ -34,23 +34,42 @@ describe('bench: every scenario runs on tiny sizes and writes its report', funct
 
   it('bench scenarios', async () => {
     const names = scenarios.filter((s) => s.kind === 'bench').map((s) => s.name);
-    expect(names).to.have.members(['calls-per-order', 'latency-bound', 'budget', 'scale-out', 'collector', 'api']);
+    expect(names).to.have.members([
+      'calls-per-order',
+      'latency-bound',
+      'budget',
+      'scale-out',
+      'collector',
+      'api',
+    ]);
     await runScenarios({ kind: 'bench', names: [], size: 'tiny', resultsDir: dir, silent: true });
     for (const n of names) checkShape(read(n), n);
 
-    const calls = read('calls-per-order').figures as { mix: { orders: number; writesPerOrder: number }; notComplete: number; perCategory: Record<string, unknown> };
+    const calls = read('calls-per-order').figures as {
+      mix: { orders: number; writesPerOrder: number };
+      notComplete: number;
+      perCategory: Record<string, unknown>;
+    };
     expect(calls.mix.orders).to.equal(20);
     expect(calls.notComplete).to.equal(0);
     expect(calls.mix.writesPerOrder).to.be.within(1, 7);
     expect(calls.perCategory).to.have.keys('repeat', 'new', 'guest');
 
-    const lb = read('latency-bound').figures as { sequential: { complete: number }; pipeline: { complete: number; perSecond: number }; peakRssMB: { peakMB: number }[] };
+    const lb = read('latency-bound').figures as {
+      sequential: { complete: number };
+      pipeline: { complete: number; perSecond: number };
+      peakRssMB: { peakMB: number }[];
+    };
     expect(lb.sequential.complete).to.be.greaterThan(0);
     expect(lb.pipeline.complete).to.be.greaterThan(0);
     expect(lb.pipeline.perSecond).to.be.greaterThan(0);
     expect(lb.peakRssMB.every((p) => p.peakMB > 0)).to.equal(true);
 
-    const budget = read('budget').figures as { byStatus: Record<string, number>; duplicates: number; writes: number };
+    const budget = read('budget').figures as {
+      byStatus: Record<string, number>;
+      duplicates: number;
+      writes: number;
+    };
     expect(budget.byStatus.failed ?? 0).to.equal(0);
     expect(budget.duplicates).to.equal(0);
     expect(budget.writes).to.be.greaterThan(0);
@@ -59,7 +78,10 @@ describe('bench: every scenario runs on tiny sizes and writes its report', funct
     expect(so.runs.map((r) => r.processes)).to.deep.equal([1, 2, 4]);
     expect(so.runs.every((r) => r.complete > 0)).to.equal(true);
 
-    const col = read('collector').figures as { append: { requests: number; enqueued: number }; fullScan: { requests: number; orders: number } };
+    const col = read('collector').figures as {
+      append: { requests: number; enqueued: number };
+      fullScan: { requests: number; orders: number };
+    };
     expect(col.append.requests).to.be.within(1, 3);
     expect(col.append.enqueued).to.be.greaterThan(90);
     expect(col.fullScan.orders).to.equal(2_100);

@@ -14,7 +14,8 @@ function apiDatabaseUrl(): string {
   return url.toString();
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
 export const api: ScenarioDef = {
   name: 'api',
@@ -39,9 +40,33 @@ export const api: ScenarioDef = {
     let server: import('node:http').Server | undefined;
     try {
       const secrets = new SecretBox(testEnv.secretsKey);
-      const m = await prisma.connection.create({ data: { kind: 'magento', name: 'shop', baseUrl: 'http://127.0.0.1:9/', secretEncrypted: secrets.encrypt('x') } });
-      const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'erp', baseUrl: 'http://127.0.0.1:9/', username: 'u', secretEncrypted: secrets.encrypt('x') } });
-      const profile = await prisma.profile.create({ data: { name: 'bench', status: 'inactive', cronExpression: '*/15 * * * *', timezone: 'UTC', magentoConnectionId: m.id, plentyConnectionId: p.id } });
+      const m = await prisma.connection.create({
+        data: {
+          kind: 'magento',
+          name: 'shop',
+          baseUrl: 'http://127.0.0.1:9/',
+          secretEncrypted: secrets.encrypt('x'),
+        },
+      });
+      const p = await prisma.connection.create({
+        data: {
+          kind: 'plenty',
+          name: 'erp',
+          baseUrl: 'http://127.0.0.1:9/',
+          username: 'u',
+          secretEncrypted: secrets.encrypt('x'),
+        },
+      });
+      const profile = await prisma.profile.create({
+        data: {
+          name: 'bench',
+          status: 'inactive',
+          cronExpression: '*/15 * * * *',
+          timezone: 'UTC',
+          magentoConnectionId: m.id,
+          plentyConnectionId: p.id,
+        },
+      });
       progress(`inserting ${rows} OrderSync rows (generate_series)`, true);
       const t0 = performance.now();
       // one order every 30 s going back in time; 2% failed, 3% skipped, 0.5% pending, the rest complete
@@ -67,7 +92,10 @@ export const api: ScenarioDef = {
         logger: createLogger({ service: 'bench-api', level: 'error' }),
         metrics: createMetricsRegistry('bench-api'),
         config: { rateLimitPerMinute: 10_000_000, corsOrigins: [], trustProxy: 0, redisKeyPrefix: prefix },
-        fetchLookups: async () => ({ plenty: { ok: false, message: 'n/a' }, magento: { ok: false, message: 'n/a' } }),
+        fetchLookups: async () => ({
+          plenty: { ok: false, message: 'n/a' },
+          magento: { ok: false, message: 'n/a' },
+        }),
         testConnection: async () => ({ ok: false, message: 'n/a' }),
       } as never);
       server = await new Promise<import('node:http').Server>((resolve) => {
@@ -87,7 +115,8 @@ export const api: ScenarioDef = {
             return body;
           }
           errors++;
-          if (attempt >= 3) throw new Error(`GET ?${query}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+          if (attempt >= 3)
+            throw new Error(`GET ?${query}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
         }
       };
       // a day in the middle of the log, and a week
@@ -103,7 +132,10 @@ export const api: ScenarioDef = {
         'status=failed + 1 week': `status=failed&from=${day(mid + 7)}&to=${day(mid)}&limit=50`,
         'incrementId lookup': `incrementId=${String(Math.floor(rows / 2)).padStart(9, '0')}`,
       };
-      const results: Record<string, { n: number; p50: number; p95: number; p99: number; max: number; items: number }> = {};
+      const results: Record<
+        string,
+        { n: number; p50: number; p95: number; p99: number; max: number; items: number }
+      > = {};
       for (const [name, q] of Object.entries(queries)) {
         for (let i = 0; i < 5; i++) await get(q); // warm-up
         const times: number[] = [];
@@ -113,18 +145,34 @@ export const api: ScenarioDef = {
           items = body.items?.length ?? 0;
         }
         times.sort((a, b) => a - b);
-        results[name] = { n: times.length, p50: round(pct(times, 50), 2), p95: round(pct(times, 95), 2), p99: round(pct(times, 99), 2), max: round(times.at(-1) ?? 0, 2), items };
+        results[name] = {
+          n: times.length,
+          p50: round(pct(times, 50), 2),
+          p95: round(pct(times, 95), 2),
+          p99: round(pct(times, 99), 2),
+          max: round(times.at(-1) ?? 0, 2),
+          items,
+        };
         progress(`${name}: p50 ${results[name].p50} ms, p99 ${results[name].p99} ms`, true);
       }
       // deep keyset pages: follow nextCursor 20 pages into the failed orders
       const deep: number[] = [];
       let cursor: string | null | undefined = (await get('status=failed&limit=50')).nextCursor;
       for (let i = 0; i < Math.min(perQuery, 100) && cursor; i++) {
-        const body = await get(`status=failed&limit=50&cursor=${encodeURIComponent(cursor)}`, (ms) => deep.push(ms));
+        const body = await get(`status=failed&limit=50&cursor=${encodeURIComponent(cursor)}`, (ms) =>
+          deep.push(ms),
+        );
         cursor = body.nextCursor;
       }
       deep.sort((a, b) => a - b);
-      results['status=failed, next pages (cursor)'] = { n: deep.length, p50: round(pct(deep, 50), 2), p95: round(pct(deep, 95), 2), p99: round(pct(deep, 99), 2), max: round(deep.at(-1) ?? 0, 2), items: 50 };
+      results['status=failed, next pages (cursor)'] = {
+        n: deep.length,
+        p50: round(pct(deep, 50), 2),
+        p95: round(pct(deep, 95), 2),
+        p99: round(pct(deep, 99), 2),
+        max: round(deep.at(-1) ?? 0, 2),
+        items: 50,
+      };
       // the same mix with 8 clients at once
       const all = Object.values(queries);
       const concurrent: number[] = [];
@@ -146,15 +194,27 @@ export const api: ScenarioDef = {
         },
       ];
       return {
-        parameters: { rows, requestsPerQuery: perQuery, pageSize: 50, transport: 'HTTP over loopback (keep-alive), createApp with a viewer API key' },
+        parameters: {
+          rows,
+          requestsPerQuery: perQuery,
+          pageSize: 50,
+          transport: 'HTTP over loopback (keep-alive), createApp with a viewer API key',
+        },
         figures: {
           insertSeconds: round(insertS),
           errorsRetried: errors,
           latencyMs: results,
-          eightClients: { n: concurrent.length, p50: round(pct(concurrent, 50), 2), p99: round(pct(concurrent, 99), 2), max: round(concurrent.at(-1) ?? 0, 2) },
+          eightClients: {
+            n: concurrent.length,
+            p50: round(pct(concurrent, 50), 2),
+            p99: round(pct(concurrent, 99), 2),
+            max: round(concurrent.at(-1) ?? 0, 2),
+          },
         },
         targets,
-        notes: ['Each page also counts its total (capped at 10,000) on the first page; next pages use the keyset cursor. Indexes: (profileId, createdAt desc, id desc), (profileId, status, createdAt desc, id desc), (profileId, incrementId).'],
+        notes: [
+          'Each page also counts its total (capped at 10,000) on the first page; next pages use the keyset cursor. Indexes: (profileId, createdAt desc, id desc), (profileId, status, createdAt desc, id desc), (profileId, incrementId).',
+        ],
       };
     } finally {
       await new Promise((r) => (server ? server.close(r) : r(null)));

@@ -9,7 +9,8 @@ const READS = 200;
 export const budget: ScenarioDef = {
   name: 'budget',
   kind: 'bench',
-  summary: "the Plenty sandbox on the Classic plan's write budget (window shortened): budget use, failures, 429s",
+  summary:
+    "the Plenty sandbox on the Classic plan's write budget (window shortened): budget use, failures, 429s",
   expectedS: { tiny: 15, quick: 40, full: 80 },
   async run({ size, progress }) {
     const windowSeconds = bySize(size, { tiny: 2, quick: 4, full: 6 });
@@ -33,14 +34,22 @@ export const budget: ScenarioDef = {
       while (!settled) {
         const c = plentyCalls(s.plenty);
         samples.push({ t: Date.now(), writes: c.writes - before.writes });
-        const groups = await s.pipeline.prisma.orderSync.groupBy({ by: ['status'], where: { profileId: s.profileId }, _count: { _all: true } });
+        const groups = await s.pipeline.prisma.orderSync.groupBy({
+          by: ['status'],
+          where: { profileId: s.profileId },
+          _count: { _all: true },
+        });
         const byStatus = Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
         const total = groups.reduce((n, g) => n + g._count._all, 0);
         const open = (byStatus.pending ?? 0) + (byStatus.processing ?? 0);
-        const schedule = await s.pipeline.prisma.schedule.findFirst({ where: { profileId: s.profileId, status: 'success' } });
+        const schedule = await s.pipeline.prisma.schedule.findFirst({
+          where: { profileId: s.profileId, status: 'success' },
+        });
         if (schedule && expected === Number.POSITIVE_INFINITY) expected = total;
         settled = total >= expected && open === 0;
-        progress(`${(byStatus.complete ?? 0)}/${total} complete, ${c.writes - before.writes} writes, ${c.r429} answered 429`);
+        progress(
+          `${byStatus.complete ?? 0}/${total} complete, ${c.writes - before.writes} writes, ${c.r429} answered 429`,
+        );
         if (Date.now() - started > 900_000) throw new Error('budget run did not settle');
         if (!settled) await sleep(100);
       }
@@ -54,16 +63,39 @@ export const budget: ScenarioDef = {
       const perWindow = total / Math.max(1, windows);
       const calls = after.total - before.total;
       const r429 = after.r429 - before.r429;
-      const rows = await s.pipeline.prisma.orderSync.groupBy({ by: ['status'], where: { profileId: s.profileId }, _count: { _all: true } });
+      const rows = await s.pipeline.prisma.orderSync.groupBy({
+        by: ['status'],
+        where: { profileId: s.profileId },
+        _count: { _all: true },
+      });
       const byStatus = Object.fromEntries(rows.map((g) => [g.status, g._count._all]));
       const report = await verifyExactlyOnce(s.pipeline.prisma, s.plenty.state, s.profileId);
       const targets: Target[] = [
-        { name: 'writes per window vs the budget', target: `≥ 90% of ${WRITES}`, measured: `${round(perWindow)} writes per ${windowSeconds} s window (${round((perWindow / WRITES) * 100)}%) over ${round(windows)} windows`, met: size === 'tiny' ? null : perWindow >= 0.9 * WRITES },
-        { name: 'orders failed', target: '0', measured: String(byStatus.failed ?? 0), met: (byStatus.failed ?? 0) === 0 },
-        { name: 'calls answered 429', target: '≤ 1%', measured: `${r429} of ${calls} (${round((r429 / Math.max(1, calls)) * 100, 2)}%)`, met: r429 <= 0.01 * calls },
+        {
+          name: 'writes per window vs the budget',
+          target: `≥ 90% of ${WRITES}`,
+          measured: `${round(perWindow)} writes per ${windowSeconds} s window (${round((perWindow / WRITES) * 100)}%) over ${round(windows)} windows`,
+          met: size === 'tiny' ? null : perWindow >= 0.9 * WRITES,
+        },
+        {
+          name: 'orders failed',
+          target: '0',
+          measured: String(byStatus.failed ?? 0),
+          met: (byStatus.failed ?? 0) === 0,
+        },
+        {
+          name: 'calls answered 429',
+          target: '≤ 1%',
+          measured: `${r429} of ${calls} (${round((r429 / Math.max(1, calls)) * 100, 2)}%)`,
+          met: r429 <= 0.01 * calls,
+        },
       ];
       return {
-        parameters: { plan: { readPerWindow: READS, writePerWindow: WRITES, windowSeconds }, orders, exporterConcurrency: 20 },
+        parameters: {
+          plan: { readPerWindow: READS, writePerWindow: WRITES, windowSeconds },
+          orders,
+          exporterConcurrency: 20,
+        },
         figures: {
           writes: total,
           reads: after.reads - before.reads,

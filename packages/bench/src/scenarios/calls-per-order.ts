@@ -30,7 +30,8 @@ function stats(rows: Counted[]) {
 export const callsPerOrder: ScenarioDef = {
   name: 'calls-per-order',
   kind: 'bench',
-  summary: 'Plenty reads and writes per exported order on a realistic mix (repeat, new, guest; paid and unpaid)',
+  summary:
+    'Plenty reads and writes per exported order on a realistic mix (repeat, new, guest; paid and unpaid)',
   expectedS: { tiny: 15, quick: 25, full: 60 },
   async run({ size, progress }) {
     const history = bySize(size, { tiny: 10, quick: 60, full: 200 });
@@ -44,34 +45,66 @@ export const callsPerOrder: ScenarioDef = {
     });
     try {
       progress(`earlier run: ${history} orders of registered customers`, true);
-      await settle(s.pipeline, s.profileId, { expected: history, timeoutMs: 300_000, progress, label: 'earlier run' });
+      await settle(s.pipeline, s.profileId, {
+        expected: history,
+        timeoutMs: 300_000,
+        progress,
+        label: 'earlier run',
+      });
       const afterHistory = plentyCalls(s.plenty);
 
       progress(`next run: ${count} orders (40% repeat customers, 30% new, 30% guests; 1 in 5 unpaid)`, true);
       s.magento.store.addOrders(mixed.map((m) => m.order));
-      await settle(s.pipeline, s.profileId, { expected: history + count, timeoutMs: 600_000, progress, label: 'mix' });
+      await settle(s.pipeline, s.profileId, {
+        expected: history + count,
+        timeoutMs: 600_000,
+        progress,
+        label: 'mix',
+      });
       const afterMix = plentyCalls(s.plenty);
 
       // repeat customers whose cached ids expired (TTL) or whose Redis was flushed: the cold path
-      const keys = await scanDelete(s.pipeline.redis, [`${s.prefix}:plenty:*:contact:*`, `${s.prefix}:plenty:*:address:*`]);
-      const cold = buildMix({ history, count: coldRepeat * 10, seed: 801 }).mixed
-        .filter((m) => m.category === 'repeat')
+      const keys = await scanDelete(s.pipeline.redis, [
+        `${s.prefix}:plenty:*:contact:*`,
+        `${s.prefix}:plenty:*:address:*`,
+      ]);
+      const cold = buildMix({ history, count: coldRepeat * 10, seed: 801 })
+        .mixed.filter((m) => m.category === 'repeat')
         .slice(0, coldRepeat)
         .map((m, i, all) => ({
           ...m,
           // placed just now (the cursor of the runs before is at the mix's newest order)
-          order: { ...m.order, entity_id: 900_000 + i, increment_id: `9${String(i).padStart(8, '0')}`, created_at: magentoTime(Date.now() - (all.length - i) * 1000), updated_at: magentoTime(Date.now() - (all.length - i) * 1000) } as MagentoOrder,
+          order: {
+            ...m.order,
+            entity_id: 900_000 + i,
+            increment_id: `9${String(i).padStart(8, '0')}`,
+            created_at: magentoTime(Date.now() - (all.length - i) * 1000),
+            updated_at: magentoTime(Date.now() - (all.length - i) * 1000),
+          } as MagentoOrder,
         }));
       progress(`cold caches (${keys} cached ids deleted): ${cold.length} repeat-customer orders`, true);
       s.magento.store.addOrders(cold.map((m) => m.order));
-      await settle(s.pipeline, s.profileId, { expected: history + count + cold.length, timeoutMs: 300_000, progress, label: 'cold' });
+      await settle(s.pipeline, s.profileId, {
+        expected: history + count + cold.length,
+        timeoutMs: 300_000,
+        progress,
+        label: 'cold',
+      });
 
-      const rows = await s.pipeline.prisma.orderSync.findMany({ where: { profileId: s.profileId }, select: { magentoOrderId: true, status: true, message: true } });
+      const rows = await s.pipeline.prisma.orderSync.findMany({
+        where: { profileId: s.profileId },
+        select: { magentoOrderId: true, status: true, message: true },
+      });
       const byId = new Map(rows.map((r) => [r.magentoOrderId, r]));
       const count1 = (m: MixedOrder): Counted => {
         const row = byId.get(m.order.entity_id);
         const match = /\((\d+) writes, (\d+) reads\)/.exec(row?.message ?? '');
-        return { ...m, writes: Number(match?.[1] ?? Number.NaN), reads: Number(match?.[2] ?? Number.NaN), status: row?.status ?? 'missing' };
+        return {
+          ...m,
+          writes: Number(match?.[1] ?? Number.NaN),
+          reads: Number(match?.[2] ?? Number.NaN),
+          status: row?.status ?? 'missing',
+        };
       };
       const counted = mixed.map(count1);
       const coldCounted = cold.map(count1);
@@ -80,7 +113,14 @@ export const callsPerOrder: ScenarioDef = {
       const perCategory = Object.fromEntries(
         cats.map((c) => {
           const rs = counted.filter((r) => r.category === c);
-          return [c, { all: stats(rs), paid: stats(rs.filter((r) => r.paid)), unpaid: stats(rs.filter((r) => !r.paid)) }];
+          return [
+            c,
+            {
+              all: stats(rs),
+              paid: stats(rs.filter((r) => r.paid)),
+              unpaid: stats(rs.filter((r) => !r.paid)),
+            },
+          ];
         }),
       );
       const repeatPaid = counted.filter((r) => r.category === 'repeat' && r.paid);
@@ -110,7 +150,14 @@ export const callsPerOrder: ScenarioDef = {
         },
       ];
       return {
-        parameters: { historyOrders: history, mixOrders: count, coldRepeatOrders: cold.length, mix: { repeat: 0.4, new: 0.3, guest: 0.3, unpaid: 0.2 }, exporterConcurrency: 10, straightforward: STRAIGHTFORWARD },
+        parameters: {
+          historyOrders: history,
+          mixOrders: count,
+          coldRepeatOrders: cold.length,
+          mix: { repeat: 0.4, new: 0.3, guest: 0.3, unpaid: 0.2 },
+          exporterConcurrency: 10,
+          straightforward: STRAIGHTFORWARD,
+        },
         figures: {
           mix,
           reductionVsStraightforward: round(reduction, 3),
@@ -119,12 +166,16 @@ export const callsPerOrder: ScenarioDef = {
           repeatPaidKnownAddresses: stats(repeatPaidSame),
           repeatPaidNewDeliveryAddress: stats(repeatPaidSeparate),
           repeatColdCache: { ...stats(coldCounted), paid: stats(coldCounted.filter((r) => r.paid)) },
-          plentyCallsOfTheMixRun: { reads: afterMix.reads - afterHistory.reads, writes: afterMix.writes - afterHistory.writes, byRoute },
+          plentyCallsOfTheMixRun: {
+            reads: afterMix.reads - afterHistory.reads,
+            writes: afterMix.writes - afterHistory.writes,
+            byRoute,
+          },
           notComplete,
         },
         targets,
         notes: [
-          'Counts are the exporter\'s own per-order counters (OrderSync message), login calls excluded; SKU lookups are reads cached per Plenty system.',
+          "Counts are the exporter's own per-order counters (OrderSync message), login calls excluded; SKU lookups are reads cached per Plenty system.",
           '"repeat" = a customer exported by an earlier run (same e-mail, name, billing address); guests get a contact found again by e-mail (customer.createCustomer on, the default).',
           '"cold cache" = the same repeat customers after their cached contact/address ids expired (1 h TTL) or Redis was flushed.',
         ],

@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { migrate } from '@mpc/db';
+import { exited, prng, startScenario, testEnv, verifyExactlyOnce } from '@mpc/demo';
 import { jobIds } from '@mpc/queue';
 import { createLogger } from '@mpc/runtime';
-import { exited, prng, startScenario, testEnv, verifyExactlyOnce } from '@mpc/demo';
 import { bySize, exporterFleet, type ScenarioDef, sleep } from '../common';
-import { freePort, postgresBinDir, PrivatePostgres, PrivateRedis } from '../private-services';
+import { freePort, PrivatePostgres, PrivateRedis, postgresBinDir } from '../private-services';
 import { round, type Target } from '../report';
 
 interface FaultRecord {
@@ -20,7 +20,8 @@ interface FaultRecord {
 export const chaos: ScenarioDef = {
   name: 'chaos',
   kind: 'chaos',
-  summary: 'SIGKILLed exporters, Redis and Postgres restarted, a Plenty outage, 5% 5xx, while exporting: duplicates, lost orders, drain time',
+  summary:
+    'SIGKILLed exporters, Redis and Postgres restarted, a Plenty outage, 5% 5xx, while exporting: duplicates, lost orders, drain time',
   expectedS: { tiny: 40, quick: 90, full: 180 },
   async run({ size, progress }) {
     const orders = bySize(size, { tiny: 24, quick: 300, full: 1000 });
@@ -31,10 +32,16 @@ export const chaos: ScenarioDef = {
     });
     const random = prng(8008);
     const bin = postgresBinDir();
-    if (!bin) throw new Error('no PostgreSQL binaries under /usr/lib/postgresql/*/bin: the chaos run needs a private cluster it may restart');
+    if (!bin)
+      throw new Error(
+        'no PostgreSQL binaries under /usr/lib/postgresql/*/bin: the chaos run needs a private cluster it may restart',
+      );
     const redis = new PrivateRedis(await freePort());
     const pg = new PrivatePostgres(await freePort(), bin);
-    progress(`private redis-server on ${redis.port}, private Postgres cluster on ${pg.port} (${pg.dir})`, true);
+    progress(
+      `private redis-server on ${redis.port}, private Postgres cluster on ${pg.port} (${pg.dir})`,
+      true,
+    );
     await redis.start();
     await pg.init();
     await migrate({ databaseUrl: pg.url, createDatabase: true });
@@ -43,7 +50,16 @@ export const chaos: ScenarioDef = {
       plenty: { latencyMs: 50 },
       faults: { error5xxRate: 0.05, faultAfterWriteRatio: 0.5 },
       // the in-process scheduler and collector log every refused connection while Redis/Postgres restart
-      pipeline: { databaseUrl: pg.url, redisUrl: redis.url, exporterConcurrency: 0, logger: createLogger({ service: 'chaos-pipeline', level: 'error', stream: new PassThrough().resume() }) },
+      pipeline: {
+        databaseUrl: pg.url,
+        redisUrl: redis.url,
+        exporterConcurrency: 0,
+        logger: createLogger({
+          service: 'chaos-pipeline',
+          level: 'error',
+          stream: new PassThrough().resume(),
+        }),
+      },
       scopes: { default: { export: { enabled: true, batchSize: 10_000, logResponse: false } } },
       active: false,
     });
@@ -52,7 +68,13 @@ export const chaos: ScenarioDef = {
       databaseUrl: pg.url,
       redisUrl: redis.url,
       secretsKey: testEnv.secretsKey,
-      extra: { EXPORTER_CONCURRENCY: '8', DATABASE_POOL_SIZE: '4', PLENTY_TIMEOUT_MS: '1500', EXPORTER_LOCK_DURATION_MS: '4000', EXPORTER_STALLED_INTERVAL_MS: '2000' },
+      extra: {
+        EXPORTER_CONCURRENCY: '8',
+        DATABASE_POOL_SIZE: '4',
+        PLENTY_TIMEOUT_MS: '1500',
+        EXPORTER_LOCK_DURATION_MS: '4000',
+        EXPORTER_STALLED_INTERVAL_MS: '2000',
+      },
     });
     const faults: FaultRecord[] = [];
     const timeline: { t: number; complete: number }[] = [];
@@ -70,7 +92,11 @@ export const chaos: ScenarioDef = {
       const observe = (async () => {
         while (!done) {
           try {
-            const groups = await s.pipeline.prisma.orderSync.groupBy({ by: ['status'], where: { profileId: s.profileId }, _count: { _all: true } });
+            const groups = await s.pipeline.prisma.orderSync.groupBy({
+              by: ['status'],
+              where: { profileId: s.profileId },
+              _count: { _all: true },
+            });
             counts = Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
             timeline.push({ t: at(), complete: counts.complete ?? 0 });
             progress(`${JSON.stringify(counts)}, ${kills} exporters killed, ${faults.length} faults so far`);
@@ -95,21 +121,52 @@ export const chaos: ScenarioDef = {
         }
       })();
       const completeNow = () => timeline.at(-1)?.complete ?? 0;
-      const fault = async (name: string, startAt: number, down: () => Promise<void>, up: () => Promise<void>, downS: number) => {
+      const fault = async (
+        name: string,
+        startAt: number,
+        down: () => Promise<void>,
+        up: () => Promise<void>,
+        downS: number,
+      ) => {
         await sleep(Math.max(0, startAt * 1000 - (Date.now() - started)));
         const t = at();
         progress(`fault: ${name}`, true);
         await down();
         await sleep(downS * 1000);
         await up();
-        faults.push({ fault: name, atS: round(t), downS: round(at() - t), completeAtEnd: completeNow(), recoverS: null });
+        faults.push({
+          fault: name,
+          atS: round(t),
+          downS: round(at() - t),
+          completeAtEnd: completeNow(),
+          recoverS: null,
+        });
       };
-      await fault('Redis restarted (SIGTERM, append-only file kept)', plan.redisAt, () => redis.stop(), () => redis.start(), plan.down);
-      await fault('Postgres restarted (immediate stop = crash recovery)', plan.pgAt, () => pg.stop('immediate'), () => pg.start(), plan.down);
+      await fault(
+        'Redis restarted (SIGTERM, append-only file kept)',
+        plan.redisAt,
+        () => redis.stop(),
+        () => redis.start(),
+        plan.down,
+      );
+      await fault(
+        'Postgres restarted (immediate stop = crash recovery)',
+        plan.pgAt,
+        () => pg.stop('immediate'),
+        () => pg.start(),
+        plan.down,
+      );
       await fault(
         `Plenty outage ${plan.outageS} s`,
         plan.outageAt,
-        async () => s.plenty.configure({ faults: { error5xxRate: 0.05, faultAfterWriteRatio: 0.5, outage: { durationMs: plan.outageS * 1000 } } }),
+        async () =>
+          s.plenty.configure({
+            faults: {
+              error5xxRate: 0.05,
+              faultAfterWriteRatio: 0.5,
+              outage: { durationMs: plan.outageS * 1000 },
+            },
+          }),
         async () => {},
         plan.outageS,
       );
@@ -122,7 +179,9 @@ export const chaos: ScenarioDef = {
         const open = (counts.pending ?? 0) + (counts.processing ?? 0);
         const total = Object.values(counts).reduce((a, b) => a + b, 0);
         if (total > 0 && open === 0) {
-          const jobs = await s.pipeline.queues.export.getJobCounts('waiting', 'active', 'delayed', 'prioritized').catch(() => null);
+          const jobs = await s.pipeline.queues.export
+            .getJobCounts('waiting', 'active', 'delayed', 'prioritized')
+            .catch(() => null);
           if (jobs && Object.values(jobs).every((n) => n === 0)) break;
         }
         if (Date.now() > deadline) {
@@ -142,24 +201,60 @@ export const chaos: ScenarioDef = {
       }
       const report = await verifyExactlyOnce(s.pipeline.prisma, s.plenty.state, s.profileId);
       // what an unsettled order waits for: its row and its export job
-      const open = await s.pipeline.prisma.orderSync.findMany({ where: { profileId: s.profileId, status: { in: ['pending', 'processing'] } }, take: 10 });
+      const open = await s.pipeline.prisma.orderSync.findMany({
+        where: { profileId: s.profileId, status: { in: ['pending', 'processing'] } },
+        take: 10,
+      });
       const unsettledDetail = await Promise.all(
         open.map(async (r) => {
           const jobId = `${jobIds.exportJob(s.profileId, r.magentoOrderId)}-${r.magentoUpdatedAt?.getTime() ?? 0}`;
           const job = await s.pipeline.queues.export.getJob(jobId).catch(() => undefined);
-          return { incrementId: r.incrementId, status: r.status, attempts: r.attempts, message: r.message, job: job ? await job.getState() : 'none' };
+          return {
+            incrementId: r.incrementId,
+            status: r.status,
+            attempts: r.attempts,
+            message: r.message,
+            job: job ? await job.getState() : 'none',
+          };
         }),
       );
-      const duplicates = report.duplicateOrders.length + report.duplicatePayments.length + report.duplicateRelations.length + report.duplicateContacts.length;
+      const duplicates =
+        report.duplicateOrders.length +
+        report.duplicatePayments.length +
+        report.duplicateRelations.length +
+        report.duplicateContacts.length;
       const lost = report.lost.length + report.unsettled.length;
       const byStatus = report.byStatus;
       const targets: Target[] = [
-        { name: 'duplicates (orders, payments, relations, contacts)', target: '0', measured: String(duplicates), met: duplicates === 0 },
-        { name: 'lost orders (complete without their Plenty order, or never settled)', target: '0', measured: String(lost), met: lost === 0 },
-        { name: 'orders exported', target: `${orders} eligible`, measured: `${byStatus.complete ?? 0} complete, ${byStatus.failed ?? 0} failed, ${byStatus.skipped ?? 0} skipped; ${drained ? `drained ${round(drainS)} s after the Plenty outage` : 'NOT drained'}`, met: (byStatus.failed ?? 0) === 0 },
+        {
+          name: 'duplicates (orders, payments, relations, contacts)',
+          target: '0',
+          measured: String(duplicates),
+          met: duplicates === 0,
+        },
+        {
+          name: 'lost orders (complete without their Plenty order, or never settled)',
+          target: '0',
+          measured: String(lost),
+          met: lost === 0,
+        },
+        {
+          name: 'orders exported',
+          target: `${orders} eligible`,
+          measured: `${byStatus.complete ?? 0} complete, ${byStatus.failed ?? 0} failed, ${byStatus.skipped ?? 0} skipped; ${drained ? `drained ${round(drainS)} s after the Plenty outage` : 'NOT drained'}`,
+          met: (byStatus.failed ?? 0) === 0,
+        },
       ];
       return {
-        parameters: { orders, plentyLatencyMs: 50, error5xxRate: 0.05, exporters: '3 processes × 8 workers, one SIGKILLed every 2-5 s and replaced', plan, redis: `private redis-server :${redis.port}`, postgres: `private cluster :${pg.port}` },
+        parameters: {
+          orders,
+          plentyLatencyMs: 50,
+          error5xxRate: 0.05,
+          exporters: '3 processes × 8 workers, one SIGKILLed every 2-5 s and replaced',
+          plan,
+          redis: `private redis-server :${redis.port}`,
+          postgres: `private cluster :${pg.port}`,
+        },
         figures: {
           byStatus,
           exported: byStatus.complete ?? 0,

@@ -30,7 +30,8 @@ export const latencyBound: ScenarioDef = {
         keyPrefix: seq.prefix,
         profileId: seq.profileId,
         magentoOrderIds: ids,
-        onProgress: (done, s) => progress(`sequential: ${done}/${ids.length}, ${(done / s).toFixed(2)} orders/s`),
+        onProgress: (done, s) =>
+          progress(`sequential: ${done}/${ids.length}, ${(done / s).toFixed(2)} orders/s`),
       });
     } finally {
       await seq.close();
@@ -46,7 +47,10 @@ export const latencyBound: ScenarioDef = {
       await activate(s);
       const ids = await collected(s);
       const collectS = (Date.now() - collectStarted) / 1000;
-      progress(`collected ${ids.length} orders in ${collectS.toFixed(1)} s; ${PIPELINE.processes} exporter processes × ${PIPELINE.concurrency} workers`, true);
+      progress(
+        `collected ${ids.length} orders in ${collectS.toFixed(1)} s; ${PIPELINE.processes} exporter processes × ${PIPELINE.concurrency} workers`,
+        true,
+      );
       const run = await runFleet(s, { ...PIPELINE, expected: ids.length, progress, sampler });
       const rss = sampler.stop();
       const exporters = rss.filter((r) => r.label.startsWith('exporter'));
@@ -59,7 +63,11 @@ export const latencyBound: ScenarioDef = {
           target: '≥ 40×',
           measured: `${round(run.perSecond)} vs ${round(sequential.perSecond, 2)} orders/s = ${round(speedup)}×`,
           met: size === 'tiny' ? null : speedup >= 40,
-          ...(cpuBound ? { note: `the machine's cores were the limit: ${Math.round(run.machineBusyShare * 100)}% busy during the pipeline run (exporters, sandboxes, Postgres and Redis share 2 cores)` } : {}),
+          ...(cpuBound
+            ? {
+                note: `the machine's cores were the limit: ${Math.round(run.machineBusyShare * 100)}% busy during the pipeline run (exporters, sandboxes, Postgres and Redis share 2 cores)`,
+              }
+            : {}),
         },
         {
           name: 'peak RSS per exporter process',
@@ -69,9 +77,19 @@ export const latencyBound: ScenarioDef = {
         },
       ];
       return {
-        parameters: { orders: count, plentyLatencyMs: PLENTY_LATENCY_MS, rateLimit: 'none (sandbox plan)', sequentialSample, pipeline: PIPELINE },
+        parameters: {
+          orders: count,
+          plentyLatencyMs: PLENTY_LATENCY_MS,
+          rateLimit: 'none (sandbox plan)',
+          sequentialSample,
+          pipeline: PIPELINE,
+        },
         figures: {
-          sequential: { ...sequential, perSecond: round(sequential.perSecond, 3), seconds: round(sequential.seconds) },
+          sequential: {
+            ...sequential,
+            perSecond: round(sequential.perSecond, 3),
+            seconds: round(sequential.seconds),
+          },
           pipeline: { ...run, perSecond: round(run.perSecond, 2), seconds: round(run.seconds) },
           collectSeconds: round(collectS),
           speedup: round(speedup, 1),
@@ -81,7 +99,7 @@ export const latencyBound: ScenarioDef = {
         notes: [
           'The sequential exporter runs exportOrder (same mapping, Plenty client, step machine and bookkeeping) on one order at a time; its rate is measured on a sample of the same shop (orders/s is a rate; all 2,000 would take ~12 minutes).',
           'The pipeline clock starts when the exporter processes start on the collected queue and stops at the last settled order; process start-up (~1-2 s of tsx compile) is included.',
-          'Peak RSS is the kernel\'s VmHWM of each process, sampled every 250 ms from /proc/<pid>/status.',
+          "Peak RSS is the kernel's VmHWM of each process, sampled every 250 ms from /proc/<pid>/status.",
         ],
       };
     } finally {

@@ -1,6 +1,13 @@
 import { bySize, RssSampler, type ScenarioDef } from '../common';
 import { round, type Target } from '../report';
-import { activate, collected, type FleetRun, latencyBoundScenario, PLENTY_LATENCY_MS, runFleet } from '../throughput';
+import {
+  activate,
+  collected,
+  type FleetRun,
+  latencyBoundScenario,
+  PLENTY_LATENCY_MS,
+  runFleet,
+} from '../throughput';
 
 /** Workers per exporter process: fixed, so that more processes mean more orders in flight. */
 const CONCURRENCY = 6;
@@ -22,7 +29,16 @@ export const scaleOut: ScenarioDef = {
         progress(`${processes} process(es): ${ids.length} orders`, true);
         const sampler = new RssSampler();
         sampler.start(250);
-        runs.push(await runFleet(s, { processes, concurrency: CONCURRENCY, expected: ids.length, progress, sampler, label: 'scale-out ' }));
+        runs.push(
+          await runFleet(s, {
+            processes,
+            concurrency: CONCURRENCY,
+            expected: ids.length,
+            progress,
+            sampler,
+            label: 'scale-out ',
+          }),
+        );
         peakRssMB[String(processes)] = sampler.stop().map((r) => r.peakMB);
       } finally {
         await s.close();
@@ -32,18 +48,27 @@ export const scaleOut: ScenarioDef = {
     const x2 = two.perSecond / one.perSecond;
     const x4 = four.perSecond / one.perSecond;
     const busy = (r: FleetRun) => `${Math.round(r.machineBusyShare * 100)}%`;
-    const coresLimit = runs.filter((r) => r.machineBusyShare >= 0.9).map((r) => `${r.processes} process(es): machine ${busy(r)} busy`);
+    const coresLimit = runs
+      .filter((r) => r.machineBusyShare >= 0.9)
+      .map((r) => `${r.processes} process(es): machine ${busy(r)} busy`);
     const targets: Target[] = [
       {
         name: '2 exporter processes vs 1',
         target: '≥ 1.7×',
         measured: `${round(two.perSecond)} vs ${round(one.perSecond)} orders/s = ${round(x2, 2)}× (4 processes: ${round(four.perSecond)} orders/s = ${round(x4, 2)}×)`,
         met: size === 'tiny' ? null : x2 >= 1.7,
-        ...(coresLimit.length ? { note: `the machine's 2 cores were the limit for ${coresLimit.join('; ')}` } : {}),
+        ...(coresLimit.length
+          ? { note: `the machine's 2 cores were the limit for ${coresLimit.join('; ')}` }
+          : {}),
       },
     ];
     return {
-      parameters: { orders: count, plentyLatencyMs: PLENTY_LATENCY_MS, concurrencyPerProcess: CONCURRENCY, processes: [1, 2, 4] },
+      parameters: {
+        orders: count,
+        plentyLatencyMs: PLENTY_LATENCY_MS,
+        concurrencyPerProcess: CONCURRENCY,
+        processes: [1, 2, 4],
+      },
       figures: {
         runs: runs.map((r) => ({ ...r, perSecond: round(r.perSecond, 2), seconds: round(r.seconds, 1) })),
         speedup2: round(x2, 2),

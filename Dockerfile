@@ -88,34 +88,23 @@ USER node
 CMD ["node", "--import", "tsx", "src/main.ts"]
 
 # ---------------------------------------------------------------------------------------------
-FROM runtime AS scheduler
+# The worker services: a health server on HEALTH_PORT, started from their own src/main.ts.
+FROM runtime AS worker
+ENV HEALTH_PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+USER node
+CMD ["node", "--import", "tsx", "src/main.ts"]
+
+FROM worker AS scheduler
 COPY --from=build --chown=root:root /out/scheduler /app
-ENV HEALTH_PORT=8080
-EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-USER node
-CMD ["node", "--import", "tsx", "src/main.ts"]
 
-# ---------------------------------------------------------------------------------------------
-FROM runtime AS collector
+FROM worker AS collector
 COPY --from=build --chown=root:root /out/collector /app
-ENV HEALTH_PORT=8080
-EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-USER node
-CMD ["node", "--import", "tsx", "src/main.ts"]
 
-# ---------------------------------------------------------------------------------------------
-FROM runtime AS exporter
+FROM worker AS exporter
 COPY --from=build --chown=root:root /out/exporter /app
-ENV HEALTH_PORT=8080
-EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-USER node
-CMD ["node", "--import", "tsx", "src/main.ts"]
 
 # ---------------------------------------------------------------------------------------------
 # One-shot: applies prisma/migrations/*/migration.sql (the migrator finds them at

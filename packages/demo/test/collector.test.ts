@@ -296,6 +296,25 @@ describe('collector (against the Magento sandbox, real Postgres and Redis)', () 
     }
   });
 
+  it('a pending order whose export job was lost is queued again by the next run (nothing lost)', async () => {
+    const id = await profile({ store: { storeMapping: allStores, referrerId: 1 } });
+    const first = await run(id);
+    expect(first.outcome).to.equal('done');
+    // Redis lost the jobs (or the process died between the row and the job): only the rows remain
+    for (const j of await jobsOf(id)) await j.remove();
+    await prisma.$executeRaw`UPDATE "OrderSync" SET "updatedAt" = "updatedAt" - interval '10 minutes' WHERE "profileId" = ${id}`;
+    const pending = await prisma.orderSync.count({ where: { profileId: id, status: 'pending' } });
+    expect(pending).to.be.greaterThan(0);
+    const second = await run(id);
+    expect(second.outcome === 'done' && second.stats.requeued).to.equal(pending);
+    const jobs = await jobsOf(id);
+    expect(jobs.filter((j) => j.id?.startsWith('stalled-'))).to.have.length(pending);
+    // the same stalled state is not queued twice
+    const third = await run(id);
+    expect(third.outcome === 'done' && third.stats.requeued).to.equal(pending);
+    expect((await jobsOf(id)).filter((j) => j.id?.startsWith('stalled-'))).to.have.length(pending);
+  });
+
   it('a run of a profile without lookups ends in error with what to do', async () => {
     const id = await profile({});
     await prisma.lookup.deleteMany({ where: { connection: { plentyProfiles: { some: { id } } } } });

@@ -37,6 +37,8 @@ export interface CollectDeps {
   overlapMs?: number;
   /** cap on `missed` rows written for the slots of one downtime */
   maxMissedRows?: number;
+  /** a pending/processing row untouched this long, without a live claim, gets its export job again */
+  staleAfterMs?: number;
 }
 
 export interface CollectJobInfo {
@@ -57,6 +59,8 @@ export interface CollectStats {
   deferred: number;
   /** entries Magento sent without a usable entity or increment id (see the run's history) */
   unreadable: number;
+  /** stalled pending/processing orders whose export job was queued again */
+  requeued: number;
 }
 
 export type CollectOutcome =
@@ -177,12 +181,14 @@ export async function runCollect(deps: CollectDeps, job: CollectJobInfo): Promis
       if (!ctx.lookups)
         throw new Error('lookups have not been collected for this profile: POST /profiles/{id}/lookups');
       const stats = await collectOrders(deps, ctx, schedule.id, log);
+      stats.requeued = await requeueStale(deps, profileId, schedule.id);
       const message =
         `collected ${stats.collected} orders in ${stats.requests} Magento requests: ${stats.enqueued} enqueued, ` +
         `${stats.statusUpdates} status updates, ${stats.skipped} skipped, ${stats.ignored} not eligible, ` +
         `${stats.unchanged} unchanged` +
         (stats.deferred ? `, ${stats.deferred} left for the next run (batch size)` : '') +
-        (stats.unreadable ? `, ${stats.unreadable} unreadable (see the run's history)` : '');
+        (stats.unreadable ? `, ${stats.unreadable} unreadable (see the run's history)` : '') +
+        (stats.requeued ? `, ${stats.requeued} stalled orders queued again` : '');
       await deps.schedules.history(schedule, 'processing', 'collect', message);
       await deps.schedules.finish(schedule, 'success', message, { ...stats });
       log.info('run finished', { ...stats });
@@ -209,7 +215,33 @@ function emptyStats(): CollectStats {
     unchanged: 0,
     deferred: 0,
     unreadable: 0,
+    requeued: 0,
   };
+}
+
+/**
+ * The safety net of "nothing lost": an order left pending or processing without a live claim and
+ * untouched for a while has lost its export job (Redis lost it, or the process that should have
+ * queued it died in between). It is queued again; the job id carries the row's last change, so one
+ * stalled state gets one job, and the claim keeps a still-running one from exporting twice.
+ */
+async function requeueStale(deps: CollectDeps, profileId: number, scheduleId: number): Promise<number> {
+  const staleMs = deps.staleAfterMs ?? 60_000;
+  const stale = await deps.prisma.$queryRaw<{ magentoOrderId: number; updatedAt: Date }[]>`
+    SELECT "magentoOrderId", "updatedAt" FROM "OrderSync"
+     WHERE "profileId" = ${profileId} AND "status" IN ('pending', 'processing')
+       AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
+       AND "updatedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${staleMs / 1000})
+     LIMIT 1000`;
+  if (!stale.length) return 0;
+  await deps.exportQueue.addBulk(
+    stale.map((r) => ({
+      name: 'export',
+      data: { profileId, magentoOrderId: r.magentoOrderId, action: 'export' as const, scheduleId },
+      opts: { jobId: `stalled-${profileId}-${r.magentoOrderId}-${r.updatedAt.getTime()}` },
+    })),
+  );
+  return stale.length;
 }
 
 async function collectOrders(

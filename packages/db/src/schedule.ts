@@ -1,7 +1,7 @@
+import { CronExpressionParser } from 'cron-parser';
 import type { PrismaClient } from './client';
 import type { Prisma, Schedule } from './generated/prisma/client';
 import type { ScheduleStatus } from './generated/prisma/enums';
-import { CronExpressionParser } from 'cron-parser';
 
 /** The job code of a profile's run, as shown on the schedule tab. */
 export const jobCodeFor = (profileId: number, direction = 'export') =>

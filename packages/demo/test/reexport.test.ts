@@ -47,7 +47,13 @@ describe('failed orders re-exported through the API complete exactly once', func
       secrets: s.pipeline.secrets,
       logger: s.pipeline.logger,
       metrics: createMetricsRegistry('api'),
-      config: { rateLimitPerMinute: 10_000, corsOrigins: [], trustProxy: 0, serviceName: 'api', redisKeyPrefix: s.prefix },
+      config: {
+        rateLimitPerMinute: 10_000,
+        corsOrigins: [],
+        trustProxy: 0,
+        serviceName: 'api',
+        redisKeyPrefix: s.prefix,
+      },
       ...createRemoteSystems({ redis, keyPrefix: s.prefix, logger: s.pipeline.logger }),
     });
     key = (await apiKeyRepository(s.pipeline.prisma).create({ name: 'ops admin', role: 'admin' })).key;
@@ -91,15 +97,25 @@ describe('failed orders re-exported through the API complete exactly once', func
     expect(second.byStatus).to.deep.equal({ complete: 20 });
 
     // a re-export of a complete order creates nothing new
-    const one = (await api('GET', `/profiles/${s.profileId}/orders?limit=1`)).body.items as { magentoOrderId: number }[];
+    const one = (await api('GET', `/profiles/${s.profileId}/orders?limit=1`)).body.items as {
+      magentoOrderId: number;
+    }[];
     const again = await api('POST', `/profiles/${s.profileId}/orders/${one[0]!.magentoOrderId}/export`);
     expect(again.status).to.equal(202);
     await waitForSettled(s.pipeline, s.profileId, { timeoutMs: 30_000, minRows: 20 });
     const report = await verifyExactlyOnce(s.pipeline.prisma, s.plenty.state, s.profileId);
-    expect(report).to.deep.include({ duplicateOrders: [], duplicatePayments: [], duplicateRelations: [], lost: [], unsettled: [] });
+    expect(report).to.deep.include({
+      duplicateOrders: [],
+      duplicatePayments: [],
+      duplicateRelations: [],
+      lost: [],
+      unsettled: [],
+    });
     expect(s.plenty.state.orders.size).to.equal(20);
     const detail = await api('GET', `/profiles/${s.profileId}/orders/${one[0]!.magentoOrderId}`);
-    const history = (detail.body.history as { action: string; status: string }[]).map((h) => `${h.status}:${h.action}`);
+    const history = (detail.body.history as { action: string; status: string }[]).map(
+      (h) => `${h.status}:${h.action}`,
+    );
     expect(history).to.include.members(['failed:export', 'complete:complete']);
   });
 });

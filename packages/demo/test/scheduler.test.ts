@@ -79,7 +79,7 @@ describe('scheduler: profiles ⇄ BullMQ job schedulers', () => {
     await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
   });
 
-  it('plans each active profile\'s next run as a pending Schedule row and drops it on deactivation', async () => {
+  it("plans each active profile's next run as a pending Schedule row and drops it on deactivation", async () => {
     const id = await profile('active', '*/15 * * * *');
     await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
     const pending = await prisma.schedule.findMany({ where: { profileId: id, status: 'pending' } });
@@ -91,7 +91,9 @@ describe('scheduler: profiles ⇄ BullMQ job schedulers', () => {
     await prisma.profile.update({ where: { id }, data: { cronExpression: '7 3 * * *' } });
     await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
     const replanned = await prisma.schedule.findMany({ where: { profileId: id, status: 'pending' } });
-    expect(replanned.map((r) => [r.scheduledAt.getUTCHours(), r.scheduledAt.getUTCMinutes()])).to.deep.equal([[3, 7]]);
+    expect(replanned.map((r) => [r.scheduledAt.getUTCHours(), r.scheduledAt.getUTCMinutes()])).to.deep.equal([
+      [3, 7],
+    ]);
     await prisma.profile.update({ where: { id }, data: { status: 'inactive' } });
     await reconcileSchedulers({ prisma, collectQueue: queues.collect, logger });
     expect(await prisma.schedule.count({ where: { profileId: id, status: 'pending' } })).to.equal(0);

@@ -1,5 +1,5 @@
 import { type ReadinessCheck, startHealthServer } from './health';
-import { type ShutdownStep, onShutdown } from './lifecycle';
+import { onShutdown, type ShutdownStep } from './lifecycle';
 import type { Logger } from './logger';
 import type { Registry } from './metrics';
 

@@ -1,5 +1,4 @@
 import { type EffectiveSettings, resolveSettings } from '@mpc/core';
-import type { MagentoOrderHead } from '@mpc/magento';
 import {
   jobCodeFor,
   loadProfileContext,
@@ -11,6 +10,7 @@ import {
   type SecretBox,
   settingsForStore,
 } from '@mpc/db';
+import type { MagentoOrderHead } from '@mpc/magento';
 import { type CollectJob, type ExportJob, jobIds, parseJob, type Queue, type Redis } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import { CronExpressionParser } from 'cron-parser';
@@ -276,7 +276,7 @@ async function collectOrders(
   let cursor: { at: Date; id: number } | null = null;
   let batchFull = false;
 
-  outer: for await (const { items: page, unreadable } of pages) {
+  for await (const { items: page, unreadable } of pages) {
     if (unreadable.length) {
       // never a silent drop: the run's message and history say which entries Magento sent unreadable
       stats.unreadable += unreadable.length;
@@ -387,7 +387,7 @@ async function collectOrders(
     }
     if (batchFull) {
       log.info('batch size reached', { batchSize: settings.export.batchSize });
-      break outer;
+      break;
     }
   }
   return stats;

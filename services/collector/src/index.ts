@@ -1,4 +1,4 @@
 export * from './collect';
+export * from './magento-source';
 export * from './search';
 export * from './worker';
-export * from './magento-source';

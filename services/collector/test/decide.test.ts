@@ -19,7 +19,14 @@ describe('collector decisions', () => {
     expect(decide(order('processing'), settings(), undefined, 'append')).to.deep.equal({ kind: 'export' });
   });
   it('leaves orders untouched when export is off or the status is not selected', () => {
-    expect(decide(order('processing'), settings({ export: { enabled: false, batchSize: 10, logResponse: false } }), undefined, 'append').kind).to.equal('ignore');
+    expect(
+      decide(
+        order('processing'),
+        settings({ export: { enabled: false, batchSize: 10, logResponse: false } }),
+        undefined,
+        'append',
+      ).kind,
+    ).to.equal('ignore');
     const only = settings({ orderStatus: { processStatuses: ['complete'], statusMapping: [] } });
     expect(decide(order('processing'), only, undefined, 'append').kind).to.equal('ignore');
   });
@@ -37,8 +44,12 @@ describe('collector decisions', () => {
   it('does not enqueue an unchanged pending order twice, and gives a changed failed order another chance', () => {
     expect(decide(order('processing'), settings(), row('pending'), 'append').kind).to.equal('unchanged');
     expect(decide(order('processing'), settings(), row('failed'), 'append').kind).to.equal('unchanged');
-    expect(decide(order('processing', 1, '2026-01-02 08:00:00'), settings(), row('failed'), 'append').kind).to.equal('export');
-    expect(decide(order('processing', 1, '2026-01-02 08:00:00'), settings(), row('skipped'), 'replace').kind).to.equal('unchanged');
+    expect(
+      decide(order('processing', 1, '2026-01-02 08:00:00'), settings(), row('failed'), 'append').kind,
+    ).to.equal('export');
+    expect(
+      decide(order('processing', 1, '2026-01-02 08:00:00'), settings(), row('skipped'), 'replace').kind,
+    ).to.equal('unchanged');
   });
   it("reads and writes Magento's UTC timestamps", () => {
     expect(toMagentoTime(new Date('2026-03-04T05:06:07.890Z'))).to.equal('2026-03-04 05:06:07');

@@ -18,7 +18,12 @@ export function countCalls<T>(count: CallCount, fn: () => Promise<T>): Promise<T
   return store.run(count, fn);
 }
 
-export function recordCall(info: { method: string; route: string; kind: 'read' | 'write'; auth?: boolean }): void {
+export function recordCall(info: {
+  method: string;
+  route: string;
+  kind: 'read' | 'write';
+  auth?: boolean;
+}): void {
   const count = store.getStore();
   if (!count || info.auth) return;
   if (info.kind === 'read') count.reads++;

@@ -73,12 +73,21 @@ async function profileContext(deps: ExportDeps, profileId: number): Promise<Prof
  * marked `sent` before its create call, so a retry resumes at the first step without an id and
  * looks up (instead of creating again) only what an interrupted attempt may have created.
  */
-export async function exportOrder(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo): Promise<ExportOutcome> {
+export async function exportOrder(
+  deps: ExportDeps,
+  job: ExportJob,
+  attempt: AttemptInfo,
+): Promise<ExportOutcome> {
   const calls = newCallCount();
   return countCalls(calls, () => run(deps, job, attempt, calls));
 }
 
-async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls: CallCount): Promise<ExportOutcome> {
+async function run(
+  deps: ExportDeps,
+  job: ExportJob,
+  attempt: AttemptInfo,
+  calls: CallCount,
+): Promise<ExportOutcome> {
   const { profileId, magentoOrderId } = job;
   const log = deps.logger.child({ profileId, orderId: magentoOrderId, jobId: attempt.jobId });
   const leaseMs = deps.leaseMs ?? 120_000;
@@ -90,7 +99,11 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
       return { outcome: 'retry', message: 'another job is exporting this order', delayMs: wait, calls };
     }
     // a duplicate delivery of an order that is already settled, or a row deleted meanwhile
-    return { outcome: 'noop', message: claim.reason === 'settled' ? 'already exported' : 'no sync row', calls };
+    return {
+      outcome: 'noop',
+      message: claim.reason === 'settled' ? 'already exported' : 'no sync row',
+      calls,
+    };
   }
   let row = claim.row;
   let ctx: ProfileContext | undefined;
@@ -98,7 +111,10 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
     ctx = await profileContext(deps, profileId);
     const order = await deps.magento(ctx).getOrder(magentoOrderId);
     const settings = settingsForStore(ctx, order.store_id).settings;
-    if (!ctx.lookups) throw new SkipError('lookups have not been collected for this profile: collect them (POST /profiles/{id}/lookups)');
+    if (!ctx.lookups)
+      throw new SkipError(
+        'lookups have not been collected for this profile: collect them (POST /profiles/{id}/lookups)',
+      );
     const system = deps.plenty.get(ctx.plenty);
 
     if (job.action === 'status') {
@@ -109,9 +125,17 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
     const mapped = buildExportPlan({ order, settings, lookups: ctx.lookups, variations });
     if (!mapped.ok) throw new SkipError(mapped.reason);
     const plan = mapped.plan;
-    for (const warning of plan.warnings) await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'map', message: warning });
+    for (const warning of plan.warnings)
+      await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'map', message: warning });
 
-    const steps = new StepRunner(deps, attempt.jobId, leaseMs, settings.export.logResponse, () => row, (r) => (row = r));
+    const steps = new StepRunner(
+      deps,
+      attempt.jobId,
+      leaseMs,
+      settings.export.logResponse,
+      () => row,
+      (r) => (row = r),
+    );
 
     // 2. contact: stored id, else cached or found by e-mail, else create (guest: none)
     let contactId: number | null = null;
@@ -121,25 +145,31 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
       const email = plan.email ?? '';
       const contactKey = [email.toLowerCase(), plan.plentyId];
       // one worker at a time per customer: orders of a new customer must not create two contacts
-      contactId = await system.cache.withLock('contact', contactKey, () => steps.run('contact', 'plentyContactId', {
-        find: async () => {
-          const cached = await system.cache.get('contact', contactKey);
-          if (cached) return cached;
-          const found = email ? await system.call((c) => c.findContactByEmail(email, plan.plentyId)) : null;
-          return found?.id ?? null;
-        },
-        findBeforeCreate: true,
-        create: async () => {
-          contactCreated = true;
-          const created = await system.call((c) => c.createContact(contact));
-          return { id: created.id, request: contact, response: created };
-        },
-        after: (id) => system.cache.set('contact', contactKey, id),
-      }));
+      contactId = await system.cache.withLock('contact', contactKey, () =>
+        steps.run('contact', 'plentyContactId', {
+          find: async () => {
+            const cached = await system.cache.get('contact', contactKey);
+            if (cached) return cached;
+            const found = email ? await system.call((c) => c.findContactByEmail(email, plan.plentyId)) : null;
+            return found?.id ?? null;
+          },
+          findBeforeCreate: true,
+          create: async () => {
+            contactCreated = true;
+            const created = await system.call((c) => c.createContact(contact));
+            return { id: created.id, request: contact, response: created };
+          },
+          after: (id) => system.cache.set('contact', contactKey, id),
+        }),
+      );
     }
 
     // 3./4. addresses: one id when delivery = billing; contact addresses are cached per contact
-    const addressStep = (which: 'billing' | 'delivery', payload: ExportPlan['billingAddress'], typeId: 1 | 2) => {
+    const addressStep = (
+      which: 'billing' | 'delivery',
+      payload: ExportPlan['billingAddress'],
+      typeId: 1 | 2,
+    ) => {
       const cacheKey = [contactId, typeId, payload];
       return steps.run(which, which === 'billing' ? 'plentyBillingAddressId' : 'plentyShippingAddressId', {
         find: async () => {
@@ -162,7 +192,9 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
       });
     };
     const billingId = await addressStep('billing', plan.billingAddress, 1);
-    const deliveryId = plan.deliveryAddress ? await addressStep('delivery', plan.deliveryAddress, 2) : billingId;
+    const deliveryId = plan.deliveryAddress
+      ? await addressStep('delivery', plan.deliveryAddress, 2)
+      : billingId;
 
     // 5. order: stored id, else (after an interrupted create) found by external order id + plentyId
     const orderBody = {
@@ -171,7 +203,9 @@ async function run(deps: ExportDeps, job: ExportJob, attempt: AttemptInfo, calls
         { typeId: 1, addressId: billingId },
         { typeId: 2, addressId: deliveryId },
       ],
-      relations: contactId ? [{ referenceType: 'contact' as const, referenceId: contactId, relation: 'receiver' as const }] : [],
+      relations: contactId
+        ? [{ referenceType: 'contact' as const, referenceId: contactId, relation: 'receiver' as const }]
+        : [],
     };
     const plentyOrderId = await steps.run('order', 'plentyOrderId', {
       find: async () => {
@@ -275,7 +309,8 @@ async function updateStatus(
     return { outcome: 'noop', message: 'order not exported yet', calls };
   }
   const statusId = mapOrderStatus(order.status ?? '', settings);
-  if (statusId == null) throw new SkipError(`Magento status "${order.status}" is not mapped: add it to the status mapping`);
+  if (statusId == null)
+    throw new SkipError(`Magento status "${order.status}" is not mapped: add it to the status mapping`);
   const plentyOrderId = row.plentyOrderId;
   if (row.plentyStatusId !== statusId) await system.call((c) => c.updateOrderStatus(plentyOrderId, statusId));
   const statusName = ctx.lookups?.plenty.orderStatuses.find((s) => s.id === statusId)?.name ?? null;
@@ -322,20 +357,57 @@ async function settle(
   return { outcome: 'retry', message: c.message, calls };
 }
 
-const contactAddressesSchema = z.union([z.array(addressSchema), z.looseObject({ entries: z.array(addressSchema) })]);
-const ADDRESS_FIELDS = ['gender', 'name1', 'name2', 'name3', 'name4', 'address1', 'address2', 'address3', 'address4', 'postalCode', 'town'] as const;
+const contactAddressesSchema = z.union([
+  z.array(addressSchema),
+  z.looseObject({ entries: z.array(addressSchema) }),
+]);
+const ADDRESS_FIELDS = [
+  'gender',
+  'name1',
+  'name2',
+  'name3',
+  'name4',
+  'address1',
+  'address2',
+  'address3',
+  'address4',
+  'postalCode',
+  'town',
+] as const;
 
 /** Plenty's own notion of "the same address" (its de-duplication): fields, country, state and options. */
 export function addressIdentity(a: Record<string, unknown>): string {
-  const options = ((a.options as { typeId: unknown; value: unknown }[] | undefined) ?? []).map((o) => `${Number(o.typeId)}=${String(o.value ?? '')}`).sort();
-  return JSON.stringify([...ADDRESS_FIELDS.map((f) => String(a[f] ?? '').trim().toLowerCase()), Number(a.countryId), a.stateId ?? null, options]);
+  const options = ((a.options as { typeId: unknown; value: unknown }[] | undefined) ?? [])
+    .map((o) => `${Number(o.typeId)}=${String(o.value ?? '')}`)
+    .sort();
+  return JSON.stringify([
+    ...ADDRESS_FIELDS.map((f) =>
+      String(a[f] ?? '')
+        .trim()
+        .toLowerCase(),
+    ),
+    Number(a.countryId),
+    a.stateId ?? null,
+    options,
+  ]);
 }
 
 /** The id of an address of the contact (of this relation type) identical to `payload`, or null. */
-async function findContactAddress(system: PlentySystem, contactId: number, typeId: number, payload: ExportPlan['billingAddress']): Promise<number | null> {
+async function findContactAddress(
+  system: PlentySystem,
+  contactId: number,
+  typeId: number,
+  payload: ExportPlan['billingAddress'],
+): Promise<number | null> {
   const route = '/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}';
   const data = await system.call((c) =>
-    c.request({ method: 'GET', route, path: `/rest/accounts/contacts/${contactId}/addresses/${typeId}`, params: { with: 'options' }, schema: contactAddressesSchema }),
+    c.request({
+      method: 'GET',
+      route,
+      path: `/rest/accounts/contacts/${contactId}/addresses/${typeId}`,
+      params: { with: 'options' },
+      schema: contactAddressesSchema,
+    }),
   );
   const list = (Array.isArray(data) ? data : data.entries) as Record<string, unknown>[];
   const wanted = addressIdentity(payload as Record<string, unknown>);
@@ -363,7 +435,6 @@ async function resolveVariations(system: PlentySystem, skus: string[]): Promise<
   }
   return result;
 }
-
 
 type IdField = keyof Pick<
   PlentyIds,
@@ -408,8 +479,16 @@ class StepRunner {
       const found = await spec.find();
       if (found) {
         // a worker whose lease expired and was taken over must not write to the row
-        if (!(await this.deps.orderSyncs.renew(row.id, this.holder, this.leaseMs))) throw new LeaseLostError();
-        await this.record(name, field, found, interrupted ? `found ${name} ${found} created by an interrupted attempt` : `reusing ${name} ${found}`);
+        if (!(await this.deps.orderSyncs.renew(row.id, this.holder, this.leaseMs)))
+          throw new LeaseLostError();
+        await this.record(
+          name,
+          field,
+          found,
+          interrupted
+            ? `found ${name} ${found} created by an interrupted attempt`
+            : `reusing ${name} ${found}`,
+        );
         await spec.after?.(found);
         return found;
       }
@@ -422,12 +501,24 @@ class StepRunner {
     return created.id;
   }
 
-  private async record(name: string, field: IdField, id: number, message: string, bodies?: { request?: unknown; response?: unknown }) {
-    const updated = await this.store.record(this.row().id, { [field]: id }, {
-      action: name,
-      message,
-      ...(this.logBodies && bodies ? { request: redactBody(bodies.request), response: redactBody(bodies.response) } : {}),
-    });
+  private async record(
+    name: string,
+    field: IdField,
+    id: number,
+    message: string,
+    bodies?: { request?: unknown; response?: unknown },
+  ) {
+    const updated = await this.store.record(
+      this.row().id,
+      { [field]: id },
+      {
+        action: name,
+        message,
+        ...(this.logBodies && bodies
+          ? { request: redactBody(bodies.request), response: redactBody(bodies.response) }
+          : {}),
+      },
+    );
     this.setRow(updated);
   }
 }
@@ -435,5 +526,9 @@ class StepRunner {
 /** Stored request/response bodies for debugging keep their shape but lose secrets. */
 function redactBody(body: unknown): unknown {
   if (body === undefined) return undefined;
-  return JSON.parse(JSON.stringify(body, (key, value) => (/token|password|secret|authorization/i.test(key) ? '[redacted]' : value)));
+  return JSON.parse(
+    JSON.stringify(body, (key, value) =>
+      /token|password|secret|authorization/i.test(key) ? '[redacted]' : value,
+    ),
+  );
 }

@@ -3,5 +3,5 @@ export * from './errors';
 export * from './export-order';
 export * from './metrics';
 export * from './plenty-systems';
-export * from './worker';
 export * from './step-store';
+export * from './worker';

@@ -1,14 +1,14 @@
-import { type OrderSyncRepository } from '@mpc/db';
+import type { OrderSyncRepository } from '@mpc/db';
 import {
   DelayedError,
   type ExportJob,
+  InvalidJobError,
   type Job,
   parseJob,
   type Redis,
   UnrecoverableError,
   Worker,
 } from '@mpc/queue';
-import { InvalidJobError } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import { type ExportDeps, exportOrder } from './export-order';
 import type { ExporterMetrics } from './metrics';

@@ -1,4 +1,5 @@
 import { plentyLanguages } from '@mpc/core';
+
 /**
  * Lookup data of the simulated Plenty system. Country ids follow Plenty's fixed table (with the
  * real duplicate ISO codes); status and referrer ids are floats where Plenty uses floats.

@@ -397,6 +397,17 @@ export function createPlentyClient(opts: PlentyClientOptions) {
         schema: addressSchema,
       });
     },
+    /** The contact's addresses of one relation type (1 invoice, 2 delivery), with their options. */
+    async getContactAddresses(contactId: number, typeId: number): Promise<PlentyAddress[]> {
+      const data = await send({
+        method: 'GET',
+        route: '/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}',
+        path: `/rest/accounts/contacts/${contactId}/addresses/${typeId}`,
+        params: { with: 'options' },
+        schema: listSchema(addressSchema),
+      });
+      return entriesOf(data as PlentyAddress[] | { entries: PlentyAddress[] });
+    },
     /** A standalone address (guest orders: no contact link). */
     async createAddress(body: PlentyAddressCreate): Promise<PlentyAddress> {
       const route = '/rest/accounts/addresses';

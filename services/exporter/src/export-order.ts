@@ -9,10 +9,8 @@ import {
   type SecretBox,
   settingsForStore,
 } from '@mpc/db';
-import { addressSchema } from '@mpc/plenty';
 import type { ExportJob } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
-import { z } from 'zod';
 import { type CallCount, countCalls, newCallCount } from './call-counter';
 import { classifyError, SkipError } from './errors';
 import type { PlentySystem, PlentySystems } from './plenty-systems';
@@ -357,10 +355,6 @@ async function settle(
   return { outcome: 'retry', message: c.message, calls };
 }
 
-const contactAddressesSchema = z.union([
-  z.array(addressSchema),
-  z.looseObject({ entries: z.array(addressSchema) }),
-]);
 const ADDRESS_FIELDS = [
   'gender',
   'name1',
@@ -399,17 +393,10 @@ async function findContactAddress(
   typeId: number,
   payload: ExportPlan['billingAddress'],
 ): Promise<number | null> {
-  const route = '/rest/accounts/contacts/{contactId}/addresses/{addressTypeId}';
-  const data = await system.call((c) =>
-    c.request({
-      method: 'GET',
-      route,
-      path: `/rest/accounts/contacts/${contactId}/addresses/${typeId}`,
-      params: { with: 'options' },
-      schema: contactAddressesSchema,
-    }),
-  );
-  const list = (Array.isArray(data) ? data : data.entries) as Record<string, unknown>[];
+  const list = (await system.call((c) => c.getContactAddresses(contactId, typeId))) as Record<
+    string,
+    unknown
+  >[];
   const wanted = addressIdentity(payload as Record<string, unknown>);
   const hit = list.find((a) => a && addressIdentity(a) === wanted);
   return hit ? Number(hit.id) : null;

@@ -190,6 +190,18 @@ export function cpuMeter(): () => { busyShare: number } {
   };
 }
 
+/**
+ * Orders per second between the moments 10% and 90% of `total` had settled: the rate of a warm
+ * process, without start-up (JIT warm-up, first logins, cold caches) and the last stragglers.
+ * `samples` are (seconds, settled) pairs in time order.
+ */
+export function steadyRate(samples: { s: number; done: number }[], total: number): number | null {
+  const from = samples.find((x) => x.done >= total * 0.1);
+  const to = samples.find((x) => x.done >= total * 0.9);
+  if (!from || !to || to.s <= from.s) return null;
+  return (to.done - from.done) / (to.s - from.s);
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -3,6 +3,7 @@ import { OrderSyncRepository, type PrismaClient, type SecretBox } from '@mpc/db'
 import { exportOrder, PlentySystems } from '@mpc/exporter';
 import type { ExportJob, Redis } from '@mpc/queue';
 import { createLogger } from '@mpc/runtime';
+import { steadyRate } from './common';
 
 /**
  * The baseline: how a cron-run connector inside a shop exports, one order after the other, with
@@ -17,7 +18,13 @@ export async function runSequentialExporter(opts: {
   profileId: number;
   magentoOrderIds: number[];
   onProgress?: (done: number, seconds: number) => void;
-}): Promise<{ orders: number; complete: number; seconds: number; perSecond: number }> {
+}): Promise<{
+  orders: number;
+  complete: number;
+  seconds: number;
+  perSecond: number;
+  steadyPerSecond: number | null;
+}> {
   const logger = createLogger({ service: 'sequential-exporter', level: 'error' });
   const plenty = new PlentySystems({ redis: opts.redis, keyPrefix: `${opts.keyPrefix}-seq`, logger });
   const deps = {
@@ -30,6 +37,7 @@ export async function runSequentialExporter(opts: {
   };
   const started = performance.now();
   let complete = 0;
+  const samples: { s: number; done: number }[] = [];
   try {
     for (const [i, magentoOrderId] of opts.magentoOrderIds.entries()) {
       const job: ExportJob = { profileId: opts.profileId, magentoOrderId, action: 'export' } as ExportJob;
@@ -39,7 +47,9 @@ export async function runSequentialExporter(opts: {
         maxAttempts: 1,
       });
       if (r.outcome === 'complete') complete++;
-      opts.onProgress?.(i + 1, (performance.now() - started) / 1000);
+      const s = (performance.now() - started) / 1000;
+      samples.push({ s, done: i + 1 });
+      opts.onProgress?.(i + 1, s);
     }
   } finally {
     await plenty.close();
@@ -50,5 +60,6 @@ export async function runSequentialExporter(opts: {
     complete,
     seconds,
     perSecond: opts.magentoOrderIds.length / seconds,
+    steadyPerSecond: steadyRate(samples, opts.magentoOrderIds.length),
   };
 }

@@ -1,5 +1,5 @@
 import { type Scenario, startScenario } from '@mpc/demo';
-import { cpuByGroup, cpuMeter, exporterFleet, type RssSampler, type Size, sleep } from './common';
+import { cpuByGroup, cpuMeter, exporterFleet, type RssSampler, type Size, sleep, steadyRate } from './common';
 import type { Progress } from './progress';
 
 export const PLENTY_LATENCY_MS = 50;
@@ -49,6 +49,8 @@ export interface FleetRun {
   complete: number;
   seconds: number;
   perSecond: number;
+  /** orders/s between 10% and 90% settled (a warm pipeline) */
+  steadyPerSecond: number | null;
   machineBusyShare: number;
   /** CPU seconds by process group during the run */
   cpuSeconds: Record<string, number>;
@@ -80,7 +82,7 @@ export async function runFleet(
     },
   });
   const exporterPids: number[] = [];
-  // the queue waits until every process is up (tsx compiles on start): the clock measures exporting
+  // the queue waits until every process is up: the clock measures exporting, not process start-up
   const queue = s.pipeline.queues.export;
   await queue.pause();
   for (let i = 0; i < opts.processes; i++) {
@@ -96,6 +98,7 @@ export async function runFleet(
   const cpu = cpuMeter();
   const cpuGroups = cpuByGroup(() => ({ exporters: exporterPids, 'bench host': [process.pid] }));
   const started = Date.now();
+  const samples: { s: number; done: number }[] = [];
   await queue.resume();
   try {
     const deadline = started + (opts.timeoutMs ?? 600_000);
@@ -109,6 +112,7 @@ export async function runFleet(
       const open = (byStatus.pending ?? 0) + (byStatus.processing ?? 0);
       const done = (byStatus.complete ?? 0) + (byStatus.failed ?? 0) + (byStatus.skipped ?? 0);
       const seconds = (Date.now() - started) / 1000;
+      samples.push({ s: seconds, done });
       opts.progress(
         `${opts.label ?? ''}${opts.processes} × ${opts.concurrency} workers: ${done}/${opts.expected} settled, ${(done / Math.max(seconds, 0.001)).toFixed(1)} orders/s`,
       );
@@ -120,6 +124,7 @@ export async function runFleet(
           complete: byStatus.complete ?? 0,
           seconds,
           perSecond: (byStatus.complete ?? 0) / seconds,
+          steadyPerSecond: steadyRate(samples, opts.expected),
           machineBusyShare: cpu().busyShare,
           cpuSeconds: cpuGroups(),
           byStatus,

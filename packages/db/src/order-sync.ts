@@ -116,18 +116,6 @@ export class OrderSyncRepository {
     return n === 1;
   }
 
-  /** Marks a step as sent before its create call: a retry that finds it sent without an id looks it up. */
-  async markSent(id: number, step: string): Promise<void> {
-    await this.prisma.$executeRaw`
-      UPDATE "OrderSync" SET "sentSteps" = array_append(coalesce("sentSteps", ARRAY[]::text[]), ${step}), "updatedAt" = now()
-       WHERE "id" = ${id} AND NOT (${step} = ANY(coalesce("sentSteps", ARRAY[]::text[])))`;
-  }
-
-  /** Records Plenty ids the moment Plenty returns them. */
-  recordIds(id: number, ids: PlentyIds): Promise<OrderSync> {
-    return this.prisma.orderSync.update({ where: { id }, data: ids });
-  }
-
   /** Ends an attempt: releases the claim and writes the status, the message and a history row. */
   async finish(
     row: OrderSync,

@@ -96,15 +96,23 @@ export async function loadProfileContext(
 }
 
 /** Effective settings for one Magento store view (its website comes from the store lookups). */
+/** Resolved settings per context and store view: a loaded context is a snapshot, so they stay valid. */
+const resolvedByContext = new WeakMap<object, Map<number | null, ResolvedSettings>>();
+
 export function settingsForStore(
   ctx: Pick<ProfileContext, 'scopes' | 'lookups'>,
   storeId: number | null | undefined,
 ): ResolvedSettings {
+  const key = storeId ?? null;
+  let byStore = resolvedByContext.get(ctx);
+  const hit = byStore?.get(key);
+  if (hit) return hit;
   const websiteId =
-    storeId == null
-      ? null
-      : (ctx.lookups?.magento.storeViews.find((s) => s.id === storeId)?.website_id ?? null);
-  return resolveSettings(ctx.scopes, { storeId, websiteId });
+    key == null ? null : (ctx.lookups?.magento.storeViews.find((s) => s.id === key)?.website_id ?? null);
+  const resolved = resolveSettings(ctx.scopes, { storeId: key, websiteId });
+  if (!byStore) resolvedByContext.set(ctx, (byStore = new Map()));
+  byStore.set(key, resolved);
+  return resolved;
 }
 
 export async function saveLookups(

@@ -61,13 +61,9 @@ describe('OrderSyncRepository', () => {
     expect(taken.claimed).to.equal(true);
   });
 
-  it('records sent steps once and ids, and writes history on finish', async () => {
+  it('writes the status and a history row with the order id on finish', async () => {
     const row = await repo.upsert(profileId, summary(4), 'pending', null);
-    await repo.markSent(row.id, 'order');
-    await repo.markSent(row.id, 'order');
-    const updated = await repo.recordIds(row.id, { plentyOrderId: 99 });
-    expect(updated.sentSteps).to.deep.equal(['order']);
-    expect(updated.plentyOrderId).to.equal(99);
+    const updated = await prisma.orderSync.update({ where: { id: row.id }, data: { plentyOrderId: 99 } });
     await repo.finish(updated, 'failed', 'Plenty said no', { action: 'export' });
     const history = await prisma.orderSyncHistory.findMany({ where: { orderSyncId: row.id } });
     expect(history.map((h) => [h.status, h.message, h.plentyOrderId])).to.deep.equal([

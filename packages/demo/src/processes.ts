@@ -1,17 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compiledEntry } from '@mpc/deploy/build';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 export type ServiceName = 'api' | 'scheduler' | 'collector' | 'exporter';
 
-/** Runs a service as its own process, as in production (`node --import tsx services/<name>/src/main.ts`). */
+/**
+ * The node arguments that start a service as in production: its compiled entry point
+ * (`node --conditions=compiled services/<name>/dist/main.js`), built first when src/ is newer.
+ */
+export function serviceArgs(name: ServiceName): string[] {
+  return compiledEntry(`services/${name}`, 'main.js');
+}
+
+/** Runs a service as its own process, as in production (see serviceArgs). */
 export function spawnService(
   name: ServiceName,
   env: Record<string, string>,
   opts: { onExit?: (code: number | null, signal: NodeJS.Signals | null) => void; output?: boolean } = {},
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, serviceArgs(name), {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', opts.output ? 'inherit' : 'ignore', opts.output ? 'inherit' : 'pipe'],

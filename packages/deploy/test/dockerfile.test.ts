@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { BUILT_PACKAGES, buildAll, COMPILED_CONDITION } from '../src/build';
 import { loadCompose } from '../src/compose';
 import { fromRoot } from '../src/paths';
 
@@ -110,31 +111,32 @@ describe('Dockerfile', () => {
     expect(envOf('api', 'API_PORT')).to.equal('3000');
   });
 
-  it('runs the entry points that exist in the repository (pnpm deploy layout)', () => {
+  it('runs the compiled entry points that the build writes (pnpm deploy layout)', () => {
+    buildAll();
+    const compiled = ['node', `--conditions=${COMPILED_CONDITION}`];
     for (const t of ['api', ...WORKERS]) {
-      expect(cmdOf(t), t).to.deep.equal(['node', '--import', 'tsx', 'src/main.ts']);
-      expect(existsSync(fromRoot('services', t, 'src/main.ts')), t).to.equal(true);
+      expect(cmdOf(t), t).to.deep.equal([...compiled, 'dist/main.js']);
+      expect(existsSync(fromRoot('services', t, 'dist/main.js')), t).to.equal(true);
     }
-    expect(cmdOf('migrate')).to.deep.equal(['node', '--import', 'tsx', 'src/migrate-cli.ts']);
-    expect(existsSync(fromRoot('packages/db/src/migrate-cli.ts'))).to.equal(true);
+    expect(cmdOf('migrate')).to.deep.equal([...compiled, 'dist/migrate-cli.js']);
+    expect(existsSync(fromRoot('packages/db/dist/migrate-cli.js'))).to.equal(true);
     expect(effective('migrate', 'WORKDIR')!.getArgumentsContent()).to.equal('/app/packages/db');
+    expect(text).to.match(/RUN pnpm build --force/);
   });
 
-  it('the sandbox target runs packages/sandbox/src/cli.ts', function () {
-    expect(cmdOf('sandbox').slice(0, 4)).to.deep.equal(['node', '--import', 'tsx', 'src/cli.ts']);
-    if (!existsSync(fromRoot('packages/sandbox/src/cli.ts'))) {
-      console.log(
-        '      note: packages/sandbox/src/cli.ts does not exist yet; the sandbox target cannot start',
-      );
-      this.skip();
-    }
-    // every --flag the image and compose pass is one the CLI declares (parseArgs options)
-    const cli = readFileSync(fromRoot('packages/sandbox/src/cli.ts'), 'utf8');
-    const compose = loadCompose().services.sandbox!.command as string[];
-    for (const flag of [...cmdOf('sandbox'), ...compose].filter(
-      (a) => a.startsWith('--') && a !== '--import',
-    )) {
-      expect(cli, flag).to.match(new RegExp(`['"]?${flag.slice(2)}['"]?: \\{ type:`));
+  it('every package an image runs ships dist/ and points the compiled condition at it', () => {
+    buildAll();
+    for (const dir of Object.keys(BUILT_PACKAGES)) {
+      const pkg = JSON.parse(readFileSync(fromRoot(dir, 'package.json'), 'utf8')) as {
+        files?: string[];
+        exports: Record<string, Record<string, string>>;
+      };
+      expect(pkg.files, dir).to.deep.equal(['dist']);
+      for (const [sub, target] of Object.entries(pkg.exports)) {
+        expect(Object.keys(target)[0], `${dir} ${sub}: compiled comes first`).to.equal(COMPILED_CONDITION);
+        expect(existsSync(fromRoot(dir, target[COMPILED_CONDITION]!)), `${dir} ${sub}`).to.equal(true);
+        expect(existsSync(fromRoot(dir, target.default!)), `${dir} ${sub}`).to.equal(true);
+      }
     }
   });
 
@@ -144,26 +146,16 @@ describe('Dockerfile', () => {
     expect(text).to.include(`npm install -g ${pm}`);
     expect(text).to.match(/pnpm install --frozen-lockfile/);
     expect(text).to.include('node scripts/prisma-generate.mjs');
-    for (const svc of ['api', 'scheduler', 'collector', 'exporter', 'db', 'sandbox', 'deploy']) {
+    for (const svc of ['api', 'scheduler', 'collector', 'exporter', 'db', 'sandbox']) {
       expect(text, svc).to.match(new RegExp(`--filter (")?@mpc/(\\$svc|${svc})\\1? deploy --prod`));
     }
-  });
-
-  it('runs the same tsx as development (@mpc/deploy pins it for the images)', () => {
-    const root = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
-      devDependencies: Record<string, string>;
-    };
-    const deploy = JSON.parse(readFileSync(fromRoot('packages/deploy/package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
-    };
-    expect(deploy.dependencies.tsx).to.equal(root.devDependencies.tsx);
   });
 
   it('.dockerignore keeps node_modules, .git and .env out, and the sources in', () => {
     const lines = readFileSync(fromRoot('.dockerignore'), 'utf8')
       .split('\n')
       .map((l) => l.trim());
-    expect(lines).to.include.members(['**/node_modules', '.git', '.env', '**/generated']);
+    expect(lines).to.include.members(['**/node_modules', '.git', '.env', '**/generated', '**/dist']);
     for (const needed of ['packages', 'services', 'prisma', 'scripts', 'pnpm-lock.yaml', 'packages/deploy']) {
       expect(lines, needed).not.to.include(needed);
     }

@@ -169,7 +169,7 @@ describe('k8s manifests', () => {
           allowPrivilegeEscalation: false,
         });
         expect(c.securityContext!.capabilities!.drop).to.deep.equal(['ALL']);
-        // tsx needs a writable TMPDIR
+        // a writable /tmp for Node's diagnostics (heap snapshots, reports)
         expect(
           c.volumeMounts?.map((v) => v.mountPath),
           w.metadata.name,

@@ -211,6 +211,12 @@ function routeSlug(route: string): string {
   return route.replace(/[^A-Za-z0-9/{}_-]+/g, '_');
 }
 
+type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
+interface LimiterScripts {
+  mpcPlentyAcquire: ScriptCommand;
+  mpcPlentyUpdate: ScriptCommand;
+}
+
 export class RedisPlentyRateLimiter implements PlentyRateLimiter {
   readonly redis: Redis;
   readonly maxWaitMs: number;
@@ -231,6 +237,17 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
     this.default429WaitMs = opts.default429WaitMs ?? 5_000;
   }
 
+  /**
+   * The Lua scripts as commands of the connection: ioredis sends them by SHA (EVALSHA, the source
+   * only after a NOSCRIPT), not their whole text on every call (twice per Plenty call).
+   */
+  private scripts(): LimiterScripts {
+    const r = this.redis as Redis & Partial<LimiterScripts>;
+    if (!r.mpcPlentyAcquire) r.defineCommand('mpcPlentyAcquire', { lua: ACQUIRE_LUA });
+    if (!r.mpcPlentyUpdate) r.defineCommand('mpcPlentyUpdate', { lua: UPDATE_LUA });
+    return r as LimiterScripts;
+  }
+
   private keys(kind: CallKind, route?: string): string[] {
     const k = [`${this.base}:blocked`, `${this.base}:${kind}:short`, `${this.base}:${kind}:long`];
     if (route) k.push(`${this.base}:route:${routeSlug(route)}`);
@@ -243,7 +260,7 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
     const lim = this.plan[kind];
     const args: (string | number)[] = [this.reserve, this.paceBelow, lim.short, MINUTE_MS, lim.long, DAY_MS];
     if (route) args.push(-1, MINUTE_MS);
-    const [waitMs, reason] = (await this.redis.eval(ACQUIRE_LUA, keys.length, ...keys, ...args)) as [
+    const [waitMs, reason] = (await this.scripts().mpcPlentyAcquire(keys.length, ...keys, ...args)) as [
       number,
       string,
     ];
@@ -290,7 +307,7 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
       const decay = w?.decayMs ?? (w?.callsLeft !== undefined ? nominal[i]! : -1);
       args.push(w?.limit ?? -1, w?.callsLeft ?? -1, decay);
     });
-    await this.redis.eval(UPDATE_LUA, keys.length, ...keys, ...args);
+    await this.scripts().mpcPlentyUpdate(keys.length, ...keys, ...args);
   }
 
   private async readWindow(key: string): Promise<WindowBudget | undefined> {

@@ -135,3 +135,4 @@ export class InvalidJobError extends Error {
 
 export { DelayedError, Job, Queue, QueueEvents, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 export { Redis } from 'ioredis';
+export { acquireLock, releaseLock } from './redis-lock';

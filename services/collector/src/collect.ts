@@ -11,7 +11,16 @@ import {
   settingsForStore,
 } from '@mpc/db';
 import type { MagentoOrderHead } from '@mpc/magento';
-import { type CollectJob, type ExportJob, jobIds, parseJob, type Queue, type Redis } from '@mpc/queue';
+import {
+  acquireLock,
+  type CollectJob,
+  type ExportJob,
+  jobIds,
+  parseJob,
+  type Queue,
+  type Redis,
+  releaseLock,
+} from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import { CronExpressionParser } from 'cron-parser';
 import {
@@ -129,11 +138,6 @@ export function statusFilter(ctx: Pick<ProfileContext, 'scopes' | 'lookups'>): S
   return [[{ field: 'status', value: statuses.join(','), conditionType: 'in' }]];
 }
 
-async function acquireLock(redis: Redis, key: string, holder: string, ttlMs: number): Promise<boolean> {
-  return (await redis.set(key, holder, 'PX', ttlMs, 'NX')) === 'OK';
-}
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-
 /**
  * One run of a profile: pages the eligible Magento orders, upserts OrderSync rows, enqueues one
  * export job per order (at most batchSize; the rest wait for the next run, the cursor never
@@ -200,7 +204,7 @@ export async function runCollect(deps: CollectDeps, job: CollectJobInfo): Promis
       return { outcome: 'error', scheduleId: schedule.id, message };
     }
   } finally {
-    await deps.redis.eval(RELEASE_LOCK, 1, lockKey, holder);
+    await releaseLock(deps.redis, lockKey, holder);
   }
 }
 

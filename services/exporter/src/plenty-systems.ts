@@ -7,7 +7,7 @@ import {
   type PlentyClient,
   type PlentyPlan,
 } from '@mpc/plenty';
-import type { Redis } from '@mpc/queue';
+import { acquireLock, type Redis, releaseLock } from '@mpc/queue';
 import type { Logger } from '@mpc/runtime';
 import CircuitBreaker from 'opossum';
 import { recordCall } from './call-counter';
@@ -95,21 +95,16 @@ export class PlentyCache {
     const token = randomUUID();
     const deadline = Date.now() + ttlMs;
     let held = false;
-    while (
-      !(held = (await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') &&
-      Date.now() < deadline
-    ) {
+    while (!(held = await acquireLock(this.redis, key, token, ttlMs)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
     }
     try {
       return await fn();
     } finally {
-      if (held) await this.redis.eval(RELEASE_LOCK, 1, key, token);
+      if (held) await releaseLock(this.redis, key, token);
     }
   }
 }
-
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface PlentySystemsOptions {
   redis: Redis;

@@ -11,8 +11,17 @@ export interface StepHistory {
   response?: unknown;
 }
 
+/** The claim holder and lease a `record` renews, and the next step it marks sent. */
+export interface Lease {
+  holder: string;
+  leaseMs: number;
+  /** the step whose create call may follow: marked sent in the same statement */
+  markSent?: string;
+}
+
 /** UTC wall time, as Prisma stores `DateTime` in `timestamp(3)` columns. */
 const UTC_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+const SENT = Prisma.sql`coalesce("sentSteps", ARRAY[]::text[])`;
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
@@ -23,14 +32,17 @@ function setIds(ids: PlentyIds): Prisma.Sql[] {
   });
 }
 
+const leaseUntil = (leaseMs: number) => Prisma.sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+
 /**
- * The step machine's bookkeeping in as few Postgres round trips as the guarantees allow (the hot
- * path of every export: a step used to cost four statements: renew, mark sent, record ids, add
- * history; it now costs two). Same columns and semantics as OrderSyncRepository:
- * - `sent`: renews the claim and marks the step sent before its create call, in one statement
- *   that only succeeds while this job still holds the row;
- * - `record`: stores the ids Plenty returned and writes the history row, in one statement;
- * - `complete`: the final ids, `complete`, the released claim and the history row, in one statement.
+ * The step machine's bookkeeping in as few Postgres round trips as the guarantees allow (it is
+ * the hot path of every export). Same columns and semantics as OrderSyncRepository:
+ * - `sent`: renews the claim and marks a step sent before its create call, in one statement that
+ *   only succeeds while this job still holds the row;
+ * - `record`: stores the ids Plenty returned, writes the history row and, while this job holds
+ *   the row, renews the claim and marks the next step sent, in one statement (so a step whose
+ *   predecessor was recorded needs no `sent` of its own);
+ * - `complete`: the final ids, `complete`, the released claim and the history rows, in one statement.
  */
 export class StepStore {
   constructor(private readonly prisma: PrismaClient) {}
@@ -38,58 +50,84 @@ export class StepStore {
   async sent(id: number, holder: string, leaseMs: number, step: string): Promise<boolean> {
     const n = await this.prisma.$executeRaw`
       UPDATE "OrderSync"
-         SET "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000}),
-             "sentSteps" = CASE WHEN ${step} = ANY(coalesce("sentSteps", ARRAY[]::text[])) THEN "sentSteps"
-                                ELSE array_append(coalesce("sentSteps", ARRAY[]::text[]), ${step}) END,
+         SET "claimedUntil" = ${leaseUntil(leaseMs)},
+             "sentSteps" = CASE WHEN ${step} = ANY(${SENT}) THEN "sentSteps" ELSE array_append(${SENT}, ${step}) END,
              "updatedAt" = ${UTC_NOW}
        WHERE "id" = ${id} AND "claimedBy" = ${holder}`;
     return n === 1;
   }
 
+  /**
+   * Ids are written even when the claim was lost meanwhile (they are facts about Plenty that the
+   * next holder must not create again); `held` says whether this job still holds the row.
+   */
   async record(
     id: number,
     ids: PlentyIds,
-    history: StepHistory & { status?: 'processing' },
-  ): Promise<OrderSync> {
-    return this.write(id, [...setIds(ids), Prisma.sql`"updatedAt" = ${UTC_NOW}`], {
-      ...history,
-      status: history.status ?? 'processing',
-    });
+    history: StepHistory,
+    lease: Lease,
+  ): Promise<{ row: OrderSync; held: boolean }> {
+    const held = Prisma.sql`"claimedBy" = ${lease.holder}`;
+    const sets = [
+      ...setIds(ids),
+      Prisma.sql`"claimedUntil" = CASE WHEN ${held} THEN ${leaseUntil(lease.leaseMs)} ELSE "claimedUntil" END`,
+      Prisma.sql`"updatedAt" = ${UTC_NOW}`,
+    ];
+    if (lease.markSent)
+      sets.push(
+        Prisma.sql`"sentSteps" = CASE WHEN ${held} AND NOT (${lease.markSent} = ANY(${SENT}))
+                                      THEN array_append(${SENT}, ${lease.markSent}) ELSE "sentSteps" END`,
+      );
+    return this.write(id, sets, [history], 'processing', held);
   }
 
-  async complete(id: number, ids: PlentyIds, history: StepHistory): Promise<OrderSync> {
-    return this.write(
+  async complete(id: number, ids: PlentyIds, history: StepHistory[]): Promise<OrderSync> {
+    const last = history.at(-1);
+    const { row } = await this.write(
       id,
       [
         ...setIds(ids),
         Prisma.sql`"status" = 'complete'::"OrderSyncStatus"`,
-        Prisma.sql`"message" = ${history.message}`,
+        Prisma.sql`"message" = ${last?.message ?? null}`,
         Prisma.sql`"claimedBy" = NULL`,
         Prisma.sql`"claimedUntil" = NULL`,
         Prisma.sql`"processedAt" = ${UTC_NOW}`,
         Prisma.sql`"updatedAt" = ${UTC_NOW}`,
       ],
-      { ...history, status: 'complete' },
+      history,
+      'complete',
     );
+    return row;
   }
 
   private async write(
     id: number,
     sets: Prisma.Sql[],
-    h: StepHistory & { status: 'processing' | 'complete' },
-  ): Promise<OrderSync> {
-    const rows = await this.prisma.$queryRaw<OrderSync[]>`
+    history: StepHistory[],
+    status: 'processing' | 'complete',
+    held: Prisma.Sql = Prisma.sql`true`,
+  ): Promise<{ row: OrderSync; held: boolean }> {
+    // the last history row gets the row's status; the earlier ones (steps recorded with it) stay processing
+    const values = history.map(
+      (h, i) =>
+        Prisma.sql`(${i}::int, ${i === history.length - 1 ? status : 'processing'}::"OrderSyncStatus", ${h.action}, ${h.message},
+                    ${h.plentyOrderId ?? null}::int, ${json(h.request)}::jsonb, ${json(h.response)}::jsonb)`,
+    );
+    // a write never changes "claimedBy", so RETURNING's `held` is what the CASE expressions saw
+    const rows = await this.prisma.$queryRaw<(OrderSync & { __held: boolean })[]>`
       WITH u AS (
-        UPDATE "OrderSync" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id} RETURNING *
+        UPDATE "OrderSync" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id} RETURNING *, (${held}) AS "__held"
       ), h AS (
         INSERT INTO "OrderSyncHistory" ("orderSyncId", "profileId", "magentoOrderId", "plentyOrderId", "status", "direction", "action", "message", "request", "response")
-        SELECT u."id", u."profileId", u."magentoOrderId", coalesce(${h.plentyOrderId ?? null}::int, u."plentyOrderId"), ${h.status}::"OrderSyncStatus", 'export'::"SyncDirection",
-               ${h.action}, ${h.message}, ${json(h.request)}::jsonb, ${json(h.response)}::jsonb
-          FROM u
+        SELECT u."id", u."profileId", u."magentoOrderId", coalesce(v.plenty_order_id, u."plentyOrderId"), v.status, 'export'::"SyncDirection",
+               v.action, v.message, v.request, v.response
+          FROM u, (VALUES ${Prisma.join(values, ', ')}) AS v(n, status, action, message, plenty_order_id, request, response)
+         ORDER BY v.n
       )
       SELECT * FROM u`;
-    const row = rows[0];
-    if (!row) throw new Error(`OrderSync row ${id} is gone`);
-    return row;
+    const first = rows[0];
+    if (!first) throw new Error(`OrderSync row ${id} is gone`);
+    const { __held, ...row } = first;
+    return { row, held: __held === true };
   }
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { exited } from '../../src/processes';
+import { exited, serviceArgs } from '../../src/processes';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -110,13 +110,13 @@ export interface CapturedProcess {
 
 /**
  * Like spawnService, but keeps stdout too (spawnService drops it): tests read the service's log
- * lines. Same command as production: `node --import tsx services/<name>/src/main.ts`.
+ * lines. Same command as production (serviceArgs).
  */
 export function spawnCaptured(
   name: 'api' | 'scheduler' | 'collector' | 'exporter',
   env: Record<string, string>,
 ): CapturedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, serviceArgs(name), {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,132 @@
+import { createPrismaClient, type OrderSync, OrderSyncRepository, type PrismaClient } from '@mpc/db';
+import { expect } from 'chai';
+import { StepStore } from '../src/step-store';
+
+describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
+  let prisma: PrismaClient;
+  let repo: OrderSyncRepository;
+  let store: StepStore;
+  let profileId: number;
+  let next = 1;
+
+  async function claimed(holder: string, leaseMs = 60_000): Promise<OrderSync> {
+    const id = next++;
+    await repo.upsert(
+      profileId,
+      {
+        magentoOrderId: id,
+        incrementId: `10000${id}`,
+        customerId: null,
+        storeId: 1,
+        magentoStatus: 'processing',
+        magentoUpdatedAt: new Date('2026-01-01T10:00:00Z'),
+      },
+      'pending',
+      null,
+    );
+    const c = await repo.claim(profileId, id, holder, leaseMs, ['complete']);
+    if (!c.claimed) throw new Error('not claimed');
+    return c.row;
+  }
+  const history = (orderSyncId: number) =>
+    prisma.orderSyncHistory.findMany({ where: { orderSyncId }, orderBy: { id: 'asc' } });
+
+  before(async () => {
+    prisma = createPrismaClient(process.env.DATABASE_URL!, 4);
+    repo = new OrderSyncRepository(prisma);
+    store = new StepStore(prisma);
+    const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: 'http://m' } });
+    const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://p' } });
+    profileId = (
+      await prisma.profile.create({
+        data: { name: 'step store test', magentoConnectionId: m.id, plentyConnectionId: p.id },
+      })
+    ).id;
+  });
+  after(async () => {
+    await prisma.profile.delete({ where: { id: profileId } });
+    await prisma.$disconnect();
+  });
+
+  it('records a step, renews the claim and marks the next step sent in one statement', async () => {
+    const row = await claimed('job-1', 1000);
+    expect(await store.sent(row.id, 'job-1', 60_000, 'contact')).to.equal(true);
+    const before = Date.now();
+    const r = await store.record(
+      row.id,
+      { plentyContactId: 11 },
+      { action: 'contact', message: 'created contact 11' },
+      { holder: 'job-1', leaseMs: 90_000, markSent: 'billing' },
+    );
+    expect(r.held).to.equal(true);
+    expect(r.row.plentyContactId).to.equal(11);
+    expect(r.row.sentSteps).to.deep.equal(['contact', 'billing']);
+    expect(r.row.claimedUntil!.getTime()).to.be.greaterThan(before + 80_000);
+    expect(r.row).to.not.have.property('__held');
+    // marking a step twice keeps one entry
+    await store.sent(row.id, 'job-1', 60_000, 'billing');
+    const again = await prisma.orderSync.findUniqueOrThrow({ where: { id: row.id } });
+    expect(again.sentSteps).to.deep.equal(['contact', 'billing']);
+    const h = await history(row.id);
+    expect(h.map((x) => [x.action, x.status, x.message])).to.deep.equal([
+      ['contact', 'processing', 'created contact 11'],
+    ]);
+  });
+
+  it('after the claim was taken over: writes the ids, neither renews nor marks, and says so', async () => {
+    const row = await claimed('dead-job', 1);
+    await new Promise((r) => setTimeout(r, 20));
+    const taken = await repo.claim(profileId, row.magentoOrderId, 'new-job', 60_000, ['complete']);
+    expect(taken.claimed).to.equal(true);
+    const claimedUntil = (taken.claimed && taken.row.claimedUntil!.getTime()) || 0;
+    expect(await store.sent(row.id, 'dead-job', 60_000, 'order')).to.equal(false);
+    const r = await store.record(
+      row.id,
+      { plentyOrderId: 77 },
+      { action: 'order', message: 'created order 77' },
+      { holder: 'dead-job', leaseMs: 600_000, markSent: 'payment' },
+    );
+    expect(r.held).to.equal(false);
+    expect(r.row.plentyOrderId).to.equal(77);
+    expect(r.row.sentSteps).to.deep.equal([]);
+    expect(r.row.claimedBy).to.equal('new-job');
+    expect(r.row.claimedUntil!.getTime()).to.equal(claimedUntil);
+  });
+
+  it('completes with the last step and the completion as two history rows in order', async () => {
+    const row = await claimed('job-3');
+    const done = await store.complete(row.id, { plentyPaymentContactAssignmentId: 5, plentyStatusId: 5 }, [
+      { action: 'payment-contact', message: 'created payment-contact 5' },
+      { action: 'complete', message: 'exported as Plenty order 9', plentyOrderId: 9 },
+    ]);
+    expect(done).to.include({
+      status: 'complete',
+      message: 'exported as Plenty order 9',
+      claimedBy: null,
+      claimedUntil: null,
+      plentyPaymentContactAssignmentId: 5,
+    });
+    expect(done.processedAt).to.be.instanceOf(Date);
+    const h = await history(row.id);
+    expect(h.map((x) => [x.action, x.status, x.plentyOrderId])).to.deep.equal([
+      ['payment-contact', 'processing', null],
+      ['complete', 'complete', 9],
+    ]);
+  });
+
+  it('refuses a column that is not a Plenty id', async () => {
+    const row = await claimed('job-4');
+    let err: unknown;
+    try {
+      await store.record(
+        row.id,
+        { status: 'complete' } as never,
+        { action: 'x', message: 'x' },
+        { holder: 'job-4', leaseMs: 1000 },
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.match(/not an id column: status/);
+  });
+});

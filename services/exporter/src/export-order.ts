@@ -90,6 +90,7 @@ async function run(
   const log = deps.logger.child({ profileId, orderId: magentoOrderId, jobId: attempt.jobId });
   const leaseMs = deps.leaseMs ?? 120_000;
   const settled = job.action === 'status' ? [] : [...SETTLED_FOR_EXPORT];
+  const claimedAt = performance.now();
   const claim = await deps.orderSyncs.claim(profileId, magentoOrderId, attempt.jobId, leaseMs, settled);
   if (!claim.claimed) {
     if (claim.reason === 'held') {
@@ -126,9 +127,10 @@ async function run(
     for (const warning of plan.warnings)
       await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'map', message: warning });
 
-    const steps = new StepRunner(deps, {
+    const steps = new StepRunner(deps.stepStore ?? new StepStore(deps.prisma), {
       holder: attempt.jobId,
       leaseMs,
+      claimedAt,
       logBodies: settings.export.logResponse,
       // the steps this plan runs, in order: recording one marks the next sent in the same statement
       steps: [
@@ -292,7 +294,10 @@ async function run(
   }
 }
 
-class LeaseLostError extends Error {
+/** Assignments: a payment has one order and one contact, so sending one again changes nothing. */
+const RELATIONS = new Set(['payment-order', 'payment-contact']);
+
+export class LeaseLostError extends Error {
   override name = 'LeaseLostError';
   constructor() {
     super('the claim on this order expired and another job took it over');
@@ -451,10 +456,12 @@ interface StepSpec {
   after?: (id: number) => Promise<void>;
 }
 
-interface StepRunnerOptions {
+export interface StepRunnerOptions {
   /** the claim holder (job id) */
   holder: string;
   leaseMs: number;
+  /** performance.now() just before the claim: the lease is proved from then on */
+  claimedAt: number;
   /** store request/response bodies on history rows (the profile's logResponse) */
   logBodies: boolean;
   /** the plan's steps in the order they run */
@@ -465,28 +472,31 @@ interface StepRunnerOptions {
 
 /**
  * Runs the plan's steps with two Postgres statements fewer per step than "renew, mark sent,
- * create, record": recording a step renews the claim and marks the next step sent, and the last
- * step is recorded by the completion. A step is still marked sent before its create call, so an
- * interrupted create is looked up on retry (a step marked but never sent costs one lookup then).
+ * create, record": recording a step renews the claim and marks the next step sent, and a last
+ * step that is a relation is recorded by the completion. A step is still marked sent before its
+ * create call, so an interrupted create is looked up on retry (a step marked but never sent costs
+ * one lookup then).
  */
-class StepRunner {
-  private readonly store: StepStore;
+export class StepRunner {
   /** steps an earlier attempt marked sent: only these need a lookup before their create */
   private readonly sentBefore: ReadonlySet<string>;
-  /** when this job last proved it holds the row (claim, sent or record) */
-  private heldAt = Date.now();
-  /** the last step's id and history, written by complete() */
+  /** steps this runner marked sent through a record that found the claim still held */
+  private readonly markedHere = new Set<string>();
+  /** when this job last proved it holds the row (claim, sent or record), performance.now() */
+  private heldAt: number;
+  /** a last relation step's id and history, written by complete() */
   private deferred: { ids: PlentyIds; history: StepHistory } | null = null;
 
   constructor(
-    deps: ExportDeps,
+    private readonly store: StepStore,
     private readonly opts: StepRunnerOptions,
   ) {
-    this.store = deps.stepStore ?? new StepStore(deps.prisma);
     this.sentBefore = new Set(opts.row().sentSteps);
+    this.heldAt = opts.claimedAt;
   }
 
   async run(name: string, field: IdField, spec: StepSpec): Promise<number> {
+    if (!this.opts.steps.includes(name)) throw new Error(`step ${name} is not in the plan's steps`);
     const stored = this.opts.row()[field];
     if (stored) return stored;
     const interrupted = this.sentBefore.has(name);
@@ -505,13 +515,13 @@ class StepRunner {
         return found;
       }
     }
-    // not marked by the previous step's record, or the claim was last proved long ago (a slow
-    // find): renew and mark in one statement, so a worker that lost the row sends nothing
-    const row = this.opts.row();
-    if (!row.sentSteps.includes(name) || Date.now() - this.heldAt > this.opts.leaseMs / 4) {
-      if (!(await this.store.sent(row.id, this.opts.holder, this.opts.leaseMs, name)))
+    // not marked by this runner's previous record (an earlier attempt's mark proves nothing about
+    // this job's claim), or the claim was last proved long ago (a slow find or rate-limit wait):
+    // renew and mark in one statement, so a worker that lost the row sends nothing
+    if (!this.markedHere.has(name) || performance.now() - this.heldAt > this.opts.leaseMs / 4) {
+      if (!(await this.store.sent(this.opts.row().id, this.opts.holder, this.opts.leaseMs, name)))
         throw new LeaseLostError();
-      this.heldAt = Date.now();
+      this.heldAt = performance.now();
     }
     const created = await spec.create();
     await this.record(name, field, created.id, `created ${name} ${created.id}`, created);
@@ -545,12 +555,10 @@ class StepRunner {
         ? { request: redactBody(bodies.request), response: redactBody(bodies.response) }
         : {}),
     };
-    const at = this.opts.steps.indexOf(name);
-    if (at < 0) throw new Error(`step ${name} is not in the plan's steps`);
-    const next = this.opts.steps[at + 1];
-    if (next === undefined) {
-      // the last step: nothing is sent before complete() writes it (a crash in between makes the
-      // retry look it up, as the step is marked sent)
+    const next = this.opts.steps[this.opts.steps.indexOf(name) + 1];
+    if (next === undefined && RELATIONS.has(name)) {
+      // a last relation step: nothing is sent before complete() writes its id (if that fails, the
+      // retry sends the assignment again, which is harmless); an order id is never held back
       this.deferred = { ids: { [field]: id }, history };
       this.opts.setRow({ ...this.opts.row(), [field]: id });
       return;
@@ -558,12 +566,13 @@ class StepRunner {
     const { row, held } = await this.store.record(this.opts.row().id, { [field]: id }, history, {
       holder: this.opts.holder,
       leaseMs: this.opts.leaseMs,
-      markSent: next,
+      ...(next ? { markSent: next } : {}),
     });
     this.opts.setRow(row);
     // a worker whose claim expired and was taken over must not send anything more
     if (!held) throw new LeaseLostError();
-    this.heldAt = Date.now();
+    this.heldAt = performance.now();
+    if (next) this.markedHere.add(next);
   }
 }
 

@@ -1,29 +1,15 @@
 import { expect } from 'chai';
 import { createPrismaClient, OrderSyncRepository, type PrismaClient } from '../src/index';
+import { createTestProfile, orderSummary as summary } from '../src/testing';
 
 describe('OrderSyncRepository', () => {
   let prisma: PrismaClient;
   let repo: OrderSyncRepository;
   let profileId: number;
-  const summary = (id: number) => ({
-    magentoOrderId: id,
-    incrementId: `00000${id}`,
-    customerId: null,
-    storeId: 1,
-    magentoStatus: 'processing',
-    magentoUpdatedAt: new Date('2026-01-01T10:00:00Z'),
-  });
-
   before(async () => {
     prisma = createPrismaClient(process.env.DATABASE_URL!, 4);
     repo = new OrderSyncRepository(prisma);
-    const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: 'http://m' } });
-    const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://p' } });
-    profileId = (
-      await prisma.profile.create({
-        data: { name: 'repo test', magentoConnectionId: m.id, plentyConnectionId: p.id },
-      })
-    ).id;
+    profileId = await createTestProfile(prisma, 'repo test');
   });
   after(async () => {
     await prisma.profile.delete({ where: { id: profileId } });

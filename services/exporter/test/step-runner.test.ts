@@ -1,4 +1,5 @@
-import { createPrismaClient, type OrderSync, OrderSyncRepository, type PrismaClient } from '@mpc/db';
+import { createPrismaClient, type OrderSync, type PrismaClient } from '@mpc/db';
+import { claimedRow as claimed, createTestProfile } from '@mpc/db/testing';
 import { expect } from 'chai';
 import { LeaseLostError, StepRunner } from '../src/export-order';
 import { StepStore } from '../src/step-store';
@@ -14,30 +15,11 @@ class CountingStore extends StepStore {
 
 describe('StepRunner (marks, lease checks and the deferred last relation, on Postgres)', () => {
   let prisma: PrismaClient;
-  let repo: OrderSyncRepository;
   let profileId: number;
   let next = 1;
 
-  async function claimedRow(holder: string, sentSteps: string[] = []): Promise<OrderSync> {
-    const id = next++;
-    const row = await repo.upsert(
-      profileId,
-      {
-        magentoOrderId: id,
-        incrementId: `20000${id}`,
-        customerId: null,
-        storeId: 1,
-        magentoStatus: 'processing',
-        magentoUpdatedAt: new Date('2026-01-01T10:00:00Z'),
-      },
-      'pending',
-      null,
-    );
-    if (sentSteps.length) await prisma.orderSync.update({ where: { id: row.id }, data: { sentSteps } });
-    const c = await repo.claim(profileId, id, holder, 60_000, ['complete']);
-    if (!c.claimed) throw new Error('not claimed');
-    return c.row;
-  }
+  const claimedRow = (holder: string, sentSteps: string[] = []): Promise<OrderSync> =>
+    claimed(prisma, profileId, 1000 + next++, holder, { sentSteps });
 
   function runner(store: StepStore, holder: string, row: OrderSync, steps: string[]) {
     let current = row;
@@ -58,14 +40,7 @@ describe('StepRunner (marks, lease checks and the deferred last relation, on Pos
 
   before(async () => {
     prisma = createPrismaClient(process.env.DATABASE_URL!, 4);
-    repo = new OrderSyncRepository(prisma);
-    const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: 'http://m' } });
-    const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://p' } });
-    profileId = (
-      await prisma.profile.create({
-        data: { name: 'step runner test', magentoConnectionId: m.id, plentyConnectionId: p.id },
-      })
-    ).id;
+    profileId = await createTestProfile(prisma, 'step runner test');
   });
   after(async () => {
     await prisma.profile.delete({ where: { id: profileId } });

@@ -1,4 +1,5 @@
 import { createPrismaClient, type OrderSync, OrderSyncRepository, type PrismaClient } from '@mpc/db';
+import { claimedRow, createTestProfile } from '@mpc/db/testing';
 import { expect } from 'chai';
 import { StepStore } from '../src/step-store';
 
@@ -9,25 +10,8 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
   let profileId: number;
   let next = 1;
 
-  async function claimed(holder: string, leaseMs = 60_000): Promise<OrderSync> {
-    const id = next++;
-    await repo.upsert(
-      profileId,
-      {
-        magentoOrderId: id,
-        incrementId: `10000${id}`,
-        customerId: null,
-        storeId: 1,
-        magentoStatus: 'processing',
-        magentoUpdatedAt: new Date('2026-01-01T10:00:00Z'),
-      },
-      'pending',
-      null,
-    );
-    const c = await repo.claim(profileId, id, holder, leaseMs, ['complete']);
-    if (!c.claimed) throw new Error('not claimed');
-    return c.row;
-  }
+  const claimed = (holder: string, leaseMs = 60_000): Promise<OrderSync> =>
+    claimedRow(prisma, profileId, next++, holder, { leaseMs });
   const history = (orderSyncId: number) =>
     prisma.orderSyncHistory.findMany({ where: { orderSyncId }, orderBy: { id: 'asc' } });
 
@@ -35,13 +19,7 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     prisma = createPrismaClient(process.env.DATABASE_URL!, 4);
     repo = new OrderSyncRepository(prisma);
     store = new StepStore(prisma);
-    const m = await prisma.connection.create({ data: { kind: 'magento', name: 'm', baseUrl: 'http://m' } });
-    const p = await prisma.connection.create({ data: { kind: 'plenty', name: 'p', baseUrl: 'http://p' } });
-    profileId = (
-      await prisma.profile.create({
-        data: { name: 'step store test', magentoConnectionId: m.id, plentyConnectionId: p.id },
-      })
-    ).id;
+    profileId = await createTestProfile(prisma, 'step store test');
   });
   after(async () => {
     await prisma.profile.delete({ where: { id: profileId } });

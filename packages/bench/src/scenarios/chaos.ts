@@ -22,7 +22,7 @@ export const chaos: ScenarioDef = {
   kind: 'chaos',
   summary:
     'SIGKILLed exporters, Redis and Postgres restarted, a Plenty outage, 5% 5xx, while exporting: duplicates, lost orders, drain time',
-  expectedS: { tiny: 40, quick: 90, full: 180 },
+  expectedS: { tiny: 40, quick: 120, full: 300 },
   async run({ size, progress }) {
     const orders = bySize(size, { tiny: 24, quick: 300, full: 1000 });
     const plan = bySize(size, {

@@ -12,6 +12,7 @@ import {
   observeBudgets,
   observePlentyCall,
   PlentySystems,
+  promoteOnRecovery,
   startExportWorker,
 } from '@mpc/exporter';
 import type { PlentyPlan } from '@mpc/plenty';
@@ -94,6 +95,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     ...(opts.plentyTimeoutMs ? { timeoutMs: opts.plentyTimeoutMs } : {}),
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
     onCall: (system, info) => observePlentyCall(metrics, system, info),
+    onBreakerState: promoteOnRecovery(queues.export, logger),
   });
   observeBudgets(metrics, () => plenty.list());
   const exportWorker =

@@ -1,6 +1,6 @@
 import { magentoClients } from '@mpc/collector';
 import { createPrismaClient, OrderSyncRepository, postgresReadiness, SecretBox } from '@mpc/db';
-import { createRedisConnection } from '@mpc/queue';
+import { createRedisConnection, Queue, queueNames } from '@mpc/queue';
 import {
   baseEnvSchema,
   createLogger,
@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { createExporterMetrics, observeBudgets, observePlentyCall } from './metrics';
 import { PlentySystems } from './plenty-systems';
+import { promoteOnRecovery } from './recovery';
 import { startExportWorker } from './worker';
 
 const env = readEnv(
@@ -36,6 +37,8 @@ const registry = createMetricsRegistry('exporter');
 const metrics = createExporterMetrics(registry);
 const prisma = createPrismaClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const connection = createRedisConnection(env.REDIS_URL, 'worker');
+const exportQueue = new Queue(queueNames.export, { connection, prefix: env.QUEUE_PREFIX });
+const onRecovery = promoteOnRecovery(exportQueue, logger);
 const plenty = new PlentySystems({
   redis: connection,
   keyPrefix: env.QUEUE_PREFIX,
@@ -43,8 +46,10 @@ const plenty = new PlentySystems({
   plan: env.PLENTY_PLAN,
   timeoutMs: env.PLENTY_TIMEOUT_MS,
   onCall: (system, info) => observePlentyCall(metrics, system, info),
-  onBreakerState: (system, state) =>
-    metrics.breakerState.set({ system }, state === 'closed' ? 0 : state === 'halfOpen' ? 1 : 2),
+  onBreakerState: (system, state) => {
+    metrics.breakerState.set({ system }, state === 'closed' ? 0 : state === 'halfOpen' ? 1 : 2);
+    void onRecovery(system, state);
+  },
 });
 observeBudgets(metrics, () => plenty.list());
 const worker = startExportWorker(
@@ -78,6 +83,7 @@ await runWorkerService({
   shutdown: [
     { name: 'worker', run: () => worker.close() },
     { name: 'plenty', run: () => plenty.close() },
+    { name: 'queue', run: () => exportQueue.close() },
     { name: 'postgres', run: () => prisma.$disconnect() },
     { name: 'redis', run: () => connection.quit() },
   ],

@@ -94,9 +94,10 @@ export class PlentyCache {
     const key = this.key(`lock:${kind}`, parts);
     const token = randomUUID();
     const deadline = Date.now() + ttlMs;
-    let held = false;
-    while (!(held = await acquireLock(this.redis, key, token, ttlMs)) && Date.now() < deadline) {
+    let held = await acquireLock(this.redis, key, token, ttlMs);
+    while (!held && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
+      held = await acquireLock(this.redis, key, token, ttlMs);
     }
     try {
       return await fn();

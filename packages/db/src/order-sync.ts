@@ -80,9 +80,11 @@ export class OrderSyncRepository {
   }
 
   /**
-   * Claims a row for one export attempt. Only one job may hold a row: the holder is the BullMQ
-   * job id, and a lease covers a holder that died (its job is re-delivered with the same id,
-   * which may take the row over at once; another job waits for the lease to expire).
+   * Claims a row for one export attempt. Only one job may hold a row: the holder is
+   * `<BullMQ job id>#<delivery>` (the delivery's lock token), and a lease covers a holder that died.
+   * A re-delivery of the same job (after a crash or a lost lock) takes the row over at once; the
+   * earlier delivery, should it still run, then fails every `claimedBy = holder` check and sends
+   * nothing more. Another job waits for the lease to expire.
    */
   async claim(
     profileId: number,
@@ -100,7 +102,8 @@ export class OrderSyncRepository {
              "updatedAt" = now()
        WHERE "profileId" = ${profileId} AND "magentoOrderId" = ${magentoOrderId}
          AND NOT ("status"::text = ANY(${settled}::text[]))
-         AND ("claimedBy" IS NULL OR "claimedBy" = ${holder} OR "claimedUntil" < now())
+         AND ("claimedBy" IS NULL OR split_part("claimedBy", '#', 1) = split_part(${holder}, '#', 1)
+              OR "claimedUntil" < now())
       RETURNING *`;
     if (rows[0]) return { claimed: true, row: rows[0] };
     const row = await this.find(profileId, magentoOrderId);

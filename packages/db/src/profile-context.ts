@@ -110,7 +110,10 @@ export function settingsForStore(
   const websiteId =
     key == null ? null : (ctx.lookups?.magento.storeViews.find((s) => s.id === key)?.website_id ?? null);
   const resolved = resolveSettings(ctx.scopes, { storeId: key, websiteId });
-  if (!byStore) resolvedByContext.set(ctx, (byStore = new Map()));
+  if (!byStore) {
+    byStore = new Map();
+    resolvedByContext.set(ctx, byStore);
+  }
   byStore.set(key, resolved);
   return resolved;
 }

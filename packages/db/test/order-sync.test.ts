@@ -39,6 +39,22 @@ describe('OrderSyncRepository', () => {
     expect(settled).to.include({ claimed: false, reason: 'settled' });
   });
 
+  it('lets a re-delivery of the same job take the row over and fences the earlier delivery', async () => {
+    await repo.upsert(profileId, summary(5), 'pending', null);
+    const first = await repo.claim(profileId, 5, 'export-1-5-v1#token-a', 60_000, ['complete']);
+    expect(first.claimed).to.equal(true);
+    // another job waits for the lease; the same job's next delivery does not
+    expect(await repo.claim(profileId, 5, 'export-1-5-v2#token-c', 60_000, ['complete'])).to.include({
+      claimed: false,
+      reason: 'held',
+    });
+    const again = await repo.claim(profileId, 5, 'export-1-5-v1#token-b', 60_000, ['complete']);
+    expect(again.claimed).to.equal(true);
+    if (!first.claimed) return;
+    expect(await repo.renew(first.row.id, 'export-1-5-v1#token-a', 60_000)).to.equal(false);
+    expect(await repo.renew(first.row.id, 'export-1-5-v1#token-b', 60_000)).to.equal(true);
+  });
+
   it('gives an expired lease to another job', async () => {
     await repo.upsert(profileId, summary(3), 'pending', null);
     await repo.claim(profileId, 3, 'dead-job', 1, []);

@@ -36,8 +36,10 @@ export interface ExportDeps {
 }
 
 export interface AttemptInfo {
-  /** the BullMQ job id: the claim holder, so a re-delivered job takes its own row over */
+  /** the BullMQ job id: with `delivery` the claim holder, so a re-delivered job takes its own row over */
   jobId: string;
+  /** this delivery of the job (BullMQ's lock token): fences an earlier delivery still running */
+  delivery?: string;
   /** attempts made before this one */
   attemptsMade: number;
   maxAttempts: number;
@@ -91,7 +93,8 @@ async function run(
   const leaseMs = deps.leaseMs ?? 120_000;
   const settled = job.action === 'status' ? [] : [...SETTLED_FOR_EXPORT];
   const claimedAt = performance.now();
-  const claim = await deps.orderSyncs.claim(profileId, magentoOrderId, attempt.jobId, leaseMs, settled);
+  const holder = attempt.delivery ? `${attempt.jobId}#${attempt.delivery}` : attempt.jobId;
+  const claim = await deps.orderSyncs.claim(profileId, magentoOrderId, holder, leaseMs, settled);
   if (!claim.claimed) {
     if (claim.reason === 'held') {
       const wait = Math.max(1000, (claim.row?.claimedUntil?.getTime() ?? Date.now()) - Date.now() + 500);
@@ -128,7 +131,7 @@ async function run(
       await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'map', message: warning });
 
     const steps = new StepRunner(deps.stepStore ?? new StepStore(deps.prisma), {
-      holder: attempt.jobId,
+      holder,
       leaseMs,
       claimedAt,
       logBodies: settings.export.logResponse,

@@ -37,6 +37,7 @@ export function createExportProcessor(deps: ExportDeps, metrics?: ExporterMetric
     const started = performance.now();
     const result = await exportOrder(deps, data, {
       jobId: job.id ?? `${data.profileId}-${data.magentoOrderId}`,
+      ...(token ? { delivery: token } : {}),
       attemptsMade: job.attemptsMade,
       maxAttempts: job.opts.attempts ?? 1,
     });

@@ -163,7 +163,7 @@ export function logRoutes(route: Route, deps: AppDeps) {
         throw new ProblemError(
           409,
           'conflict',
-          `order ${params.magentoOrderId} is ${row.status}: export job ${row.claimedBy} holds its claim until ${until} (in ${left} s); re-export it after that if it is still ${row.status}`,
+          `order ${params.magentoOrderId} is ${row.status}: export job ${row.claimedBy?.split('#')[0]} holds its claim until ${until} (in ${left} s); re-export it after that if it is still ${row.status}`,
           [],
           { 'Retry-After': String(left) },
           { claimedBy: row.claimedBy, claimedUntil: row.claimedUntil?.toISOString() ?? null },

@@ -1,6 +1,23 @@
 import type { PrismaClient } from './client';
-import type { OrderSync, Prisma } from './generated/prisma/client';
+import { type OrderSync, Prisma } from './generated/prisma/client';
 import type { OrderSyncStatus } from './generated/prisma/enums';
+
+/**
+ * The database clock as Prisma stores `DateTime` (UTC wall time in `timestamp(3)` columns). Every
+ * raw statement that writes or compares those columns uses it, whatever the server's TimeZone:
+ * plain `now()` would be local time there, hours off from what Prisma and JavaScript read.
+ */
+export const DB_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+/** The end of a lease of `leaseMs` from now, on the database clock. */
+export const leaseUntil = (leaseMs: number) =>
+  Prisma.sql`${DB_NOW} + make_interval(secs => ${leaseMs / 1000})`;
+
+/** Sets `"sentSteps"` to include `step` once, only where `when` holds (a SET clause). */
+export function markSentSql(step: string, when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+  const sent = Prisma.sql`coalesce("sentSteps", ARRAY[]::text[])`;
+  return Prisma.sql`"sentSteps" = CASE WHEN ${when} AND NOT (${step} = ANY(${sent}))
+                                       THEN array_append(${sent}, ${step}) ELSE "sentSteps" END`;
+}
 
 /** The Plenty ids an export records, one column each (the order synchronisation tab). */
 export const plentyIdColumns = [
@@ -97,13 +114,13 @@ export class OrderSyncRepository {
       UPDATE "OrderSync"
          SET "status" = 'processing'::"OrderSyncStatus",
              "claimedBy" = ${holder},
-             "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000}),
+             "claimedUntil" = ${leaseUntil(leaseMs)},
              "attempts" = "attempts" + 1,
-             "updatedAt" = now()
+             "updatedAt" = ${DB_NOW}
        WHERE "profileId" = ${profileId} AND "magentoOrderId" = ${magentoOrderId}
          AND NOT ("status"::text = ANY(${settled}::text[]))
          AND ("claimedBy" IS NULL OR split_part("claimedBy", '#', 1) = split_part(${holder}, '#', 1)
-              OR "claimedUntil" < now())
+              OR "claimedUntil" < ${DB_NOW})
       RETURNING *`;
     if (rows[0]) return { claimed: true, row: rows[0] };
     const row = await this.find(profileId, magentoOrderId);
@@ -111,10 +128,15 @@ export class OrderSyncRepository {
     return { claimed: false, reason: settled.includes(row.status) ? 'settled' : 'held', row };
   }
 
-  /** Extends the lease while an export runs (called between steps). */
-  async renew(id: number, holder: string, leaseMs: number): Promise<boolean> {
+  /**
+   * Extends the lease while this job still holds the row and, with `markSent`, marks that step
+   * sent in the same statement (before its create call: a retry that finds it sent without an id
+   * looks it up). False when the claim was taken over: the caller must send nothing more.
+   */
+  async renew(id: number, holder: string, leaseMs: number, markSent?: string): Promise<boolean> {
+    const mark = markSent ? Prisma.sql`, ${markSentSql(markSent)}` : Prisma.empty;
     const n = await this.prisma.$executeRaw`
-      UPDATE "OrderSync" SET "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000})
+      UPDATE "OrderSync" SET "claimedUntil" = ${leaseUntil(leaseMs)}, "updatedAt" = ${DB_NOW} ${mark}
        WHERE "id" = ${id} AND "claimedBy" = ${holder}`;
     return n === 1;
   }

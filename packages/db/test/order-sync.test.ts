@@ -55,6 +55,30 @@ describe('OrderSyncRepository', () => {
     expect(await repo.renew(first.row.id, 'export-1-5-v1#token-b', 60_000)).to.equal(true);
   });
 
+  it('keeps leases on the UTC clock Prisma reads, whatever the server time zone', async () => {
+    // a session 14 hours ahead of UTC: plain now() would put every lease 14 hours off
+    const url = new URL(process.env.DATABASE_URL!);
+    url.searchParams.set('options', '-c TimeZone=Pacific/Kiritimati');
+    const farEast = createPrismaClient(url.toString(), 2);
+    try {
+      const zone = await farEast.$queryRaw<{ tz: string }[]>`SELECT current_setting('TimeZone') AS tz`;
+      expect(zone[0]!.tz).to.equal('Pacific/Kiritimati');
+      const farRepo = new OrderSyncRepository(farEast);
+      await farRepo.upsert(profileId, summary(6), 'pending', null);
+      const c = await farRepo.claim(profileId, 6, 'job-tz#1', 60_000, ['complete']);
+      if (!c.claimed) throw new Error('not claimed');
+      expect(c.row.claimedUntil!.getTime() - Date.now()).to.be.within(50_000, 70_000);
+      expect(Math.abs(c.row.updatedAt.getTime() - Date.now())).to.be.below(10_000);
+      // the lease holds against another job, and expires on time
+      expect((await farRepo.claim(profileId, 6, 'job-tz2#1', 60_000, ['complete'])).claimed).to.equal(false);
+      expect(await farRepo.renew(c.row.id, 'job-tz#1', 1)).to.equal(true);
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await farRepo.claim(profileId, 6, 'job-tz2#1', 60_000, ['complete'])).claimed).to.equal(true);
+    } finally {
+      await farEast.$disconnect();
+    }
+  });
+
   it('gives an expired lease to another job', async () => {
     await repo.upsert(profileId, summary(3), 'pending', null);
     await repo.claim(profileId, 3, 'dead-job', 1, []);

@@ -1,5 +1,6 @@
 import { type EffectiveSettings, resolveSettings } from '@mpc/core';
 import {
+  DB_NOW,
   jobCodeFor,
   loadProfileContext,
   type OrderSync,
@@ -234,8 +235,8 @@ async function requeueStale(deps: CollectDeps, profileId: number, scheduleId: nu
   const stale = await deps.prisma.$queryRaw<{ magentoOrderId: number; updatedAt: Date }[]>`
     SELECT "magentoOrderId", "updatedAt" FROM "OrderSync"
      WHERE "profileId" = ${profileId} AND "status" IN ('pending', 'processing')
-       AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
-       AND "updatedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${staleMs / 1000})
+       AND ("claimedUntil" IS NULL OR "claimedUntil" < ${DB_NOW})
+       AND "updatedAt" < ${DB_NOW} - make_interval(secs => ${staleMs / 1000})
      LIMIT 1000`;
   if (!stale.length) return 0;
   await deps.exportQueue.addBulk(

@@ -1,4 +1,14 @@
-import { type OrderSync, type PlentyIds, Prisma, type PrismaClient, plentyIdColumns } from '@mpc/db';
+import {
+  DB_NOW,
+  leaseUntil,
+  markSentSql,
+  type OrderSync,
+  OrderSyncRepository,
+  type PlentyIds,
+  Prisma,
+  type PrismaClient,
+  plentyIdColumns,
+} from '@mpc/db';
 
 /** The id columns a step may record (a whitelist: they are put into SQL by name). */
 const ID_COLUMNS = new Set<keyof PlentyIds>(plentyIdColumns);
@@ -19,10 +29,6 @@ export interface Lease {
   markSent?: string;
 }
 
-/** UTC wall time, as Prisma stores `DateTime` in `timestamp(3)` columns. */
-const UTC_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
-const SENT = Prisma.sql`coalesce("sentSteps", ARRAY[]::text[])`;
-
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 function setIds(ids: PlentyIds): Prisma.Sql[] {
@@ -31,8 +37,6 @@ function setIds(ids: PlentyIds): Prisma.Sql[] {
     return Prisma.sql`${Prisma.raw(`"${k}"`)} = ${v ?? null}`;
   });
 }
-
-const leaseUntil = (leaseMs: number) => Prisma.sql`now() + make_interval(secs => ${leaseMs / 1000})`;
 
 /**
  * The step machine's bookkeeping in as few Postgres round trips as the guarantees allow (it is
@@ -45,16 +49,13 @@ const leaseUntil = (leaseMs: number) => Prisma.sql`now() + make_interval(secs =>
  * - `complete`: the final ids, `complete`, the released claim and the history rows, in one statement.
  */
 export class StepStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly syncs: OrderSyncRepository;
+  constructor(private readonly prisma: PrismaClient) {
+    this.syncs = new OrderSyncRepository(prisma);
+  }
 
-  async sent(id: number, holder: string, leaseMs: number, step: string): Promise<boolean> {
-    const n = await this.prisma.$executeRaw`
-      UPDATE "OrderSync"
-         SET "claimedUntil" = ${leaseUntil(leaseMs)},
-             "sentSteps" = CASE WHEN ${step} = ANY(${SENT}) THEN "sentSteps" ELSE array_append(${SENT}, ${step}) END,
-             "updatedAt" = ${UTC_NOW}
-       WHERE "id" = ${id} AND "claimedBy" = ${holder}`;
-    return n === 1;
+  sent(id: number, holder: string, leaseMs: number, step: string): Promise<boolean> {
+    return this.syncs.renew(id, holder, leaseMs, step);
   }
 
   /**
@@ -71,13 +72,9 @@ export class StepStore {
     const sets = [
       ...setIds(ids),
       Prisma.sql`"claimedUntil" = CASE WHEN ${held} THEN ${leaseUntil(lease.leaseMs)} ELSE "claimedUntil" END`,
-      Prisma.sql`"updatedAt" = ${UTC_NOW}`,
+      Prisma.sql`"updatedAt" = ${DB_NOW}`,
     ];
-    if (lease.markSent)
-      sets.push(
-        Prisma.sql`"sentSteps" = CASE WHEN ${held} AND NOT (${lease.markSent} = ANY(${SENT}))
-                                      THEN array_append(${SENT}, ${lease.markSent}) ELSE "sentSteps" END`,
-      );
+    if (lease.markSent) sets.push(markSentSql(lease.markSent, held));
     return this.write(id, sets, [history], 'processing', held);
   }
 
@@ -91,8 +88,8 @@ export class StepStore {
         Prisma.sql`"message" = ${last?.message ?? null}`,
         Prisma.sql`"claimedBy" = NULL`,
         Prisma.sql`"claimedUntil" = NULL`,
-        Prisma.sql`"processedAt" = ${UTC_NOW}`,
-        Prisma.sql`"updatedAt" = ${UTC_NOW}`,
+        Prisma.sql`"processedAt" = ${DB_NOW}`,
+        Prisma.sql`"updatedAt" = ${DB_NOW}`,
       ],
       history,
       'complete',

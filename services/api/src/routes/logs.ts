@@ -1,4 +1,4 @@
-import { Prisma } from '@mpc/db';
+import { DB_NOW, Prisma } from '@mpc/db';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { ProblemError, problems } from '../http/problem';
@@ -155,7 +155,7 @@ export function logRoutes(route: Route, deps: AppDeps) {
             status: string;
           }[]
         >`SELECT "status"::text AS "status", "claimedBy", "claimedUntil",
-                 ceil(extract(epoch FROM ("claimedUntil" - now())))::int AS "secondsLeft"
+                 ceil(extract(epoch FROM ("claimedUntil" - ${DB_NOW})))::int AS "secondsLeft"
             FROM "OrderSync" WHERE "profileId" = ${params.id} AND "magentoOrderId" = ${params.magentoOrderId}`;
         if (!row) throw orderNotFound(params);
         const until = row.claimedUntil?.toISOString() ?? 'unknown';

@@ -1,16 +1,16 @@
-import { Prisma } from '@mpc/db';
+import { DB_NOW, Prisma } from '@mpc/db';
 
 type Tx = Pick<Prisma.TransactionClient, '$queryRaw'>;
 
 /**
  * A row may be re-exported unless an export holds a live claim on it. This is the exporter's own
- * take-over rule (packages/db OrderSyncRepository.claim: `claimedBy IS NULL OR claimedUntil < now()`,
+ * take-over rule (packages/db OrderSyncRepository.claim: `claimedBy IS NULL OR claimedUntil < DB_NOW`,
  * on the database clock), so the API never resets a row an exporter may still be working on, and
  * a `processing` row whose worker died (lease expired) or whose claim was released can be
  * recovered: the exporter resumes at the first step without a stored Plenty id and guards every
  * create by the stored ids / sent marks and lookups.
  */
-export const NO_LIVE_CLAIM = Prisma.sql`("claimedBy" IS NULL OR "claimedUntil" IS NULL OR "claimedUntil" < now())`;
+export const NO_LIVE_CLAIM = Prisma.sql`("claimedBy" IS NULL OR "claimedUntil" IS NULL OR "claimedUntil" < ${DB_NOW})`;
 
 export interface ResetRow {
   id: number;
@@ -42,7 +42,7 @@ export function resetForReexport(tx: Tx, where: Prisma.Sql, message: string): Pr
       "attempts" = 0,
       "claimedBy" = NULL,
       "claimedUntil" = NULL,
-      "updatedAt" = (now() AT TIME ZONE 'UTC')
+      "updatedAt" = ${DB_NOW}
     FROM (
       SELECT "id", "status", "claimedBy", "claimedUntil" FROM "OrderSync"
        WHERE ${where} AND ${NO_LIVE_CLAIM}

@@ -13,9 +13,12 @@
 # per service. `pnpm build` compiles every package the services run into its dist/ (esbuild, one
 # bundle per package, npm packages external; packages/deploy/src/build.ts); `pnpm deploy` copies
 # each service with its production dependencies and the workspace packages it imports, each with
-# its dist/ only (their `files`). The images run `node --conditions=compiled dist/<entry>.js`:
-# the `compiled` export condition makes every @mpc/* import load dist/ (no TypeScript at run
-# time, no loader thread: ~65 MB less per process than tsx).
+# its dist/ only (their `files`). The images run `node --conditions=compiled --liftoff-only
+# dist/<entry>.js`: the `compiled` export condition makes every @mpc/* import load dist/ (no
+# TypeScript at run time, no loader thread: ~65 MB less per process than tsx). --liftoff-only,
+# NODE_OPTIONS and MALLOC_ARENA_MAX are the memory settings of SERVICE_NODE_ARGS/SERVICE_NODE_ENV
+# in packages/deploy/src/build.ts (why, and the figures, there); raise --max-old-space-size in
+# NODE_OPTIONS to about half the memory limit when that is above 512 MiB.
 # Packages and tests are checked by packages/deploy/test/dockerfile.test.ts.
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
@@ -63,7 +66,9 @@ RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
-    LOG_LEVEL=info
+    LOG_LEVEL=info \
+    NODE_OPTIONS=--max-old-space-size=256 \
+    MALLOC_ARENA_MAX=2
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
@@ -80,8 +85,8 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.API_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 USER node
-# admin CLI in the same image: docker compose run --rm api node --conditions=compiled dist/cli.js secrets rotate
-CMD ["node", "--conditions=compiled", "dist/main.js"]
+# admin CLI in the same image: docker compose run --rm api node --conditions=compiled --liftoff-only dist/cli.js secrets rotate
+CMD ["node", "--conditions=compiled", "--liftoff-only", "dist/main.js"]
 
 # ---------------------------------------------------------------------------------------------
 # The worker services: a health server on HEALTH_PORT, started from their own dist/main.js.
@@ -91,7 +96,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 USER node
-CMD ["node", "--conditions=compiled", "dist/main.js"]
+CMD ["node", "--conditions=compiled", "--liftoff-only", "dist/main.js"]
 
 FROM worker AS scheduler
 COPY --from=build --chown=root:root /out/scheduler /app
@@ -110,7 +115,7 @@ COPY --from=build --chown=root:root /out/migrate /app
 WORKDIR /app/packages/db
 HEALTHCHECK NONE
 USER node
-CMD ["node", "--conditions=compiled", "dist/migrate-cli.js"]
+CMD ["node", "--conditions=compiled", "--liftoff-only", "dist/migrate-cli.js"]
 
 # ---------------------------------------------------------------------------------------------
 # Magento and Plenty simulators for demos (never in production).
@@ -121,4 +126,4 @@ EXPOSE 8081 8082
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8081/healthz').then(()=>process.exit(0),()=>process.exit(1))"]
 USER node
-CMD ["node", "--conditions=compiled", "dist/cli.js", "--host", "0.0.0.0", "--magento-port", "8081", "--plenty-port", "8082"]
+CMD ["node", "--conditions=compiled", "--liftoff-only", "dist/cli.js", "--host", "0.0.0.0", "--magento-port", "8081", "--plenty-port", "8082"]

@@ -1,4 +1,4 @@
-import { createPrismaClient, migrate } from '@mpc/db';
+import { migrate, recreateDatabase } from '@mpc/db';
 import { testEnv } from '@mpc/demo';
 import type { ScenarioDef, Size } from './common';
 import { createProgress } from './progress';
@@ -48,11 +48,10 @@ export async function runScenarios(opts: RunOptions): Promise<Report[]> {
     `${opts.kind}: ${chosen.map((s) => s.name).join(', ')} (${opts.size}; about ${Math.ceil(expected / 60)} min on 2 cores)`,
   );
   out(`database ${testEnv.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}, redis ${testEnv.redisUrl}`);
-  await migrate({ databaseUrl: testEnv.databaseUrl, createDatabase: true });
-  await deactivateLeftovers(testEnv.databaseUrl);
   const reports: Report[] = [];
   for (const s of chosen) {
     out(`\n== ${s.name}: ${s.summary} (about ${s.expectedS[opts.size]} s)`);
+    await freshDatabase(testEnv.databaseUrl);
     const startedAt = new Date();
     const result = await s.run({
       size: opts.size,
@@ -103,16 +102,12 @@ export async function runScenarios(opts: RunOptions): Promise<Report[]> {
 }
 
 /**
- * A run that was interrupted leaves its profile active in the benchmark database; every later
- * run's scheduler would export for it too. The benchmark databases (mpc_bench*) are the
- * command's own: switch such leftovers off.
+ * Every scenario starts on an empty, migrated database when it is a benchmark database
+ * (mpc_bench*, the command's own): an earlier run's rows and dead tuples (CI's Postgres runs
+ * without autovacuum) would slow the statements measured, and an interrupted run's still active
+ * profile would be exported by every later run's scheduler. Any other database is only migrated.
  */
-async function deactivateLeftovers(databaseUrl: string): Promise<void> {
-  if (!new URL(databaseUrl).pathname.startsWith('/mpc_bench')) return;
-  const prisma = createPrismaClient(databaseUrl, 1);
-  try {
-    await prisma.profile.updateMany({ where: { status: 'active' }, data: { status: 'inactive' } });
-  } finally {
-    await prisma.$disconnect();
-  }
+export async function freshDatabase(databaseUrl: string): Promise<void> {
+  if (new URL(databaseUrl).pathname.startsWith('/mpc_bench')) await recreateDatabase(databaseUrl);
+  await migrate({ databaseUrl, createDatabase: true });
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { compiledEntry } from '@mpc/deploy/build';
+import { compiledEntry, SERVICE_NODE_ENV } from '@mpc/deploy/build';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -14,6 +14,14 @@ export function serviceArgs(name: ServiceName): string[] {
   return compiledEntry(`services/${name}`, 'main.js');
 }
 
+/**
+ * A service's environment: this process's, node's settings of the images (SERVICE_NODE_ENV, in
+ * place of any NODE_OPTIONS inherited from a test runner), then `env`.
+ */
+export function serviceEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...SERVICE_NODE_ENV, ...env };
+}
+
 /** Runs a service as its own process, as in production (see serviceArgs). */
 export function spawnService(
   name: ServiceName,
@@ -22,7 +30,7 @@ export function spawnService(
 ): ChildProcess {
   const child = spawn(process.execPath, serviceArgs(name), {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: serviceEnv(env),
     stdio: ['ignore', opts.output ? 'inherit' : 'ignore', opts.output ? 'inherit' : 'pipe'],
   });
   if (!opts.output) {

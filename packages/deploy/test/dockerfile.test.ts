@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import { BUILT_PACKAGES, buildAll, COMPILED_CONDITION } from '../src/build';
+import {
+  BUILT_PACKAGES,
+  buildAll,
+  COMPILED_CONDITION,
+  SERVICE_NODE_ARGS,
+  SERVICE_NODE_ENV,
+} from '../src/build';
 import { loadCompose } from '../src/compose';
 import { fromRoot } from '../src/paths';
 
@@ -113,7 +119,14 @@ describe('Dockerfile', () => {
 
   it('runs the compiled entry points that the build writes (pnpm deploy layout)', () => {
     buildAll();
-    const compiled = ['node', `--conditions=${COMPILED_CONDITION}`];
+    const compiled = ['node', ...SERVICE_NODE_ARGS];
+    expect(compiled[1]).to.equal(`--conditions=${COMPILED_CONDITION}`);
+    for (const t of ['api', ...WORKERS, 'migrate', 'sandbox']) {
+      for (const [key, value] of Object.entries(SERVICE_NODE_ENV))
+        expect(envOf(t, key), `${t} ${key}`).to.equal(value);
+    }
+    expect(cmdOf('sandbox').slice(0, compiled.length)).to.deep.equal(compiled);
+    expect(loadCompose().services.sandbox!.command!.slice(0, compiled.length)).to.deep.equal(compiled);
     for (const t of ['api', ...WORKERS]) {
       expect(cmdOf(t), t).to.deep.equal([...compiled, 'dist/main.js']);
       expect(existsSync(fromRoot('services', t, 'dist/main.js')), t).to.equal(true);

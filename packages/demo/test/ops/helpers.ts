@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { exited, serviceArgs } from '../../src/processes';
+import { exited, serviceArgs, serviceEnv } from '../../src/processes';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -118,7 +118,7 @@ export function spawnCaptured(
 ): CapturedProcess {
   const child = spawn(process.execPath, serviceArgs(name), {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: serviceEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,4 +1,4 @@
-import type { PrismaClient } from './client';
+import { PREPARED, type PrismaClient } from './client';
 import { type OrderSync, Prisma } from './generated/prisma/client';
 import type { OrderSyncStatus } from './generated/prisma/enums';
 
@@ -11,6 +11,16 @@ export const DB_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 /** The end of a lease of `leaseMs` from now, on the database clock. */
 export const leaseUntil = (leaseMs: number) =>
   Prisma.sql`${DB_NOW} + make_interval(secs => ${leaseMs / 1000})`;
+
+/**
+ * Every OrderSync column by name, for result lists of PREPARED statements (never `*`: the columns
+ * a prepared statement returns must not change under it).
+ */
+export const orderSyncColumns = Prisma.raw(
+  Object.values(Prisma.OrderSyncScalarFieldEnum)
+    .map((c) => `"${c}"`)
+    .join(', '),
+);
 
 /** Sets `"sentSteps"` to include `step` once, only where `when` holds (a SET clause). */
 export function markSentSql(step: string, when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
@@ -110,7 +120,7 @@ export class OrderSyncRepository {
     leaseMs: number,
     settled: OrderSyncStatus[],
   ): Promise<ClaimResult> {
-    const rows = await this.prisma.$queryRaw<OrderSync[]>`
+    const rows = await this.prisma.$queryRaw<OrderSync[]>`${PREPARED}
       UPDATE "OrderSync"
          SET "status" = 'processing'::"OrderSyncStatus",
              "claimedBy" = ${holder},
@@ -121,7 +131,7 @@ export class OrderSyncRepository {
          AND NOT ("status"::text = ANY(${settled}::text[]))
          AND ("claimedBy" IS NULL OR split_part("claimedBy", '#', 1) = split_part(${holder}, '#', 1)
               OR "claimedUntil" < ${DB_NOW})
-      RETURNING *`;
+      RETURNING ${orderSyncColumns}`;
     if (rows[0]) return { claimed: true, row: rows[0] };
     const row = await this.find(profileId, magentoOrderId);
     if (!row) return { claimed: false, reason: 'missing', row: null };
@@ -135,7 +145,7 @@ export class OrderSyncRepository {
    */
   async renew(id: number, holder: string, leaseMs: number, markSent?: string): Promise<boolean> {
     const mark = markSent ? Prisma.sql`, ${markSentSql(markSent)}` : Prisma.empty;
-    const n = await this.prisma.$executeRaw`
+    const n = await this.prisma.$executeRaw`${PREPARED}
       UPDATE "OrderSync" SET "claimedUntil" = ${leaseUntil(leaseMs)}, "updatedAt" = ${DB_NOW} ${mark}
        WHERE "id" = ${id} AND "claimedBy" = ${holder}`;
     return n === 1;

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { createPrismaClient, OrderSyncRepository, type PrismaClient } from '../src/index';
+import {
+  createPrismaClient,
+  OrderSyncRepository,
+  type PrismaClient,
+  preparedStatementName,
+} from '../src/index';
 import { createTestProfile, orderSummary as summary } from '../src/testing';
 
 describe('OrderSyncRepository', () => {
@@ -96,5 +101,42 @@ describe('OrderSyncRepository', () => {
       ['failed', 'Plenty said no', 99],
     ]);
     expect(await repo.abandon(profileId, 4, 'x')).to.equal(false);
+  });
+
+  it('runs its claim and lease statements prepared, and they outlive a column added meanwhile', async () => {
+    // one connection, so pg_prepared_statements (per session) shows what this client prepared
+    const single = createPrismaClient(process.env.DATABASE_URL!, 1);
+    const column = `tmp_${process.pid}`;
+    try {
+      const one = new OrderSyncRepository(single);
+      await one.upsert(profileId, summary(7), 'pending', null);
+      const first = await one.claim(profileId, 7, 'job-p#1', 60_000, ['complete']);
+      if (!first.claimed) throw new Error('not claimed');
+      expect(await one.renew(first.row.id, 'job-p#1', 60_000)).to.equal(true);
+      const prepared = await single.$queryRaw<{ name: string; statement: string }[]>`
+        SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'mpc\_%'`;
+      expect(prepared.map((p) => p.statement.match(/UPDATE "OrderSync"/) !== null)).to.deep.equal([
+        true,
+        true,
+      ]);
+      for (const p of prepared) expect(p.name).to.equal(preparedStatementName(p.statement));
+      // a rolling deploy: a migration adds a column while this process keeps its prepared statements
+      await prisma.$executeRawUnsafe(`ALTER TABLE "OrderSync" ADD COLUMN "${column}" integer`);
+      const again = await one.claim(profileId, 7, 'job-p#2', 60_000, ['complete']);
+      expect(again.claimed).to.equal(true);
+      expect(again.row).to.not.have.property(column);
+      expect(await one.renew(first.row.id, 'job-p#2', 60_000)).to.equal(true);
+    } finally {
+      await prisma.$executeRawUnsafe(`ALTER TABLE "OrderSync" DROP COLUMN IF EXISTS "${column}"`);
+      await single.$disconnect();
+    }
+  });
+
+  it('names only the statements marked PREPARED, by their text', () => {
+    expect(preparedStatementName('SELECT 1')).to.equal(undefined);
+    const a = preparedStatementName('/* prepared */ SELECT 1');
+    expect(a).to.match(/^mpc_[0-9a-f]{24}$/);
+    expect(preparedStatementName('/* prepared */ SELECT 1')).to.equal(a);
+    expect(preparedStatementName('/* prepared */ SELECT 2')).to.not.equal(a);
   });
 });

@@ -4,7 +4,9 @@ import {
   markSentSql,
   type OrderSync,
   OrderSyncRepository,
+  orderSyncColumns,
   type PlentyIds,
+  PREPARED,
   Prisma,
   type PrismaClient,
   plentyIdColumns,
@@ -111,9 +113,10 @@ export class StepStore {
                     ${h.plentyOrderId ?? null}::int, ${json(h.request)}::jsonb, ${json(h.response)}::jsonb)`,
     );
     // a write never changes "claimedBy", so RETURNING's `held` is what the CASE expressions saw
-    const rows = await this.prisma.$queryRaw<(OrderSync & { __held: boolean })[]>`
+    const rows = await this.prisma.$queryRaw<(OrderSync & { __held: boolean })[]>`${PREPARED}
       WITH u AS (
-        UPDATE "OrderSync" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id} RETURNING *, (${held}) AS "__held"
+        UPDATE "OrderSync" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id}
+        RETURNING ${orderSyncColumns}, (${held}) AS "__held"
       ), h AS (
         INSERT INTO "OrderSyncHistory" ("orderSyncId", "profileId", "magentoOrderId", "plentyOrderId", "status", "direction", "action", "message", "request", "response")
         SELECT u."id", u."profileId", u."magentoOrderId", coalesce(v.plenty_order_id, u."plentyOrderId"), v.status, 'export'::"SyncDirection",
@@ -121,7 +124,7 @@ export class StepStore {
           FROM u, (VALUES ${Prisma.join(values, ', ')}) AS v(n, status, action, message, plenty_order_id, request, response)
          ORDER BY v.n
       )
-      SELECT * FROM u`;
+      SELECT ${orderSyncColumns}, "__held" FROM u`;
     const first = rows[0];
     if (!first) throw new Error(`OrderSync row ${id} is gone`);
     const { __held, ...row } = first;

@@ -23,9 +23,12 @@ const PREPARED_MARK = '/* prepared */ ';
  * Starts a raw statement that runs as a named (server-side prepared) statement: Postgres parses
  * and plans it once per pooled connection instead of on every call (planning alone was ~45% of
  * the export statements' time in Postgres). Only for the hot path's statements, whose texts are
- * few and fixed (each distinct text stays prepared on every connection), and never with `*` in a
- * result list: a prepared statement whose result columns change (a column added by a migration
- * while the service runs) fails until the connection closes.
+ * few and fixed (each distinct text stays prepared on every connection; a per-query SQL comment,
+ * e.g. Prisma's sqlcommenter, would make every call a new one), and never with `*` in a result
+ * list: a prepared statement whose result columns change fails with "cached plan must not change
+ * result type". The pool then drops that connection (pg-pool discards a client whose query
+ * failed), so a migration that changes a returned column's type costs one failed statement per
+ * connection; naming the columns spares that for the common case, a column added.
  */
 export const PREPARED = Prisma.raw(PREPARED_MARK);
 

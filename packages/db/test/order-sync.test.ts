@@ -132,6 +132,26 @@ describe('OrderSyncRepository', () => {
     }
   });
 
+  it('fails a prepared statement once per connection after a migration changed a column type, then prepares it anew', async () => {
+    const single = createPrismaClient(process.env.DATABASE_URL!, 1);
+    try {
+      const one = new OrderSyncRepository(single);
+      await one.upsert(profileId, summary(8), 'pending', null);
+      expect((await one.claim(profileId, 8, 'job-t#1', 60_000, ['complete'])).claimed).to.equal(true);
+      await prisma.$executeRawUnsafe(`ALTER TABLE "OrderSync" ALTER COLUMN "attempts" TYPE bigint`);
+      let error: unknown;
+      await one.claim(profileId, 8, 'job-t#1', 60_000, ['complete']).catch((e: unknown) => {
+        error = e;
+      });
+      expect(String(error)).to.include('cached plan must not change result type');
+      // the pool dropped the connection whose query failed: a new one prepares the statement anew
+      expect((await one.claim(profileId, 8, 'job-t#1', 60_000, ['complete'])).claimed).to.equal(true);
+    } finally {
+      await prisma.$executeRawUnsafe(`ALTER TABLE "OrderSync" ALTER COLUMN "attempts" TYPE integer`);
+      await single.$disconnect();
+    }
+  });
+
   it('names only the statements marked PREPARED, by their text', () => {
     expect(preparedStatementName('SELECT 1')).to.equal(undefined);
     const a = preparedStatementName('/* prepared */ SELECT 1');

@@ -15,11 +15,12 @@ export function serviceArgs(name: ServiceName): string[] {
 }
 
 /**
- * A service's environment: this process's, node's settings of the images (SERVICE_NODE_ENV, in
- * place of any NODE_OPTIONS inherited from a test runner), then `env`.
+ * A service's environment: this process's, node's settings of the images (SERVICE_NODE_ENV; an
+ * inherited NODE_OPTIONS is appended, so its options win), then `env`.
  */
 export function serviceEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, ...SERVICE_NODE_ENV, ...env };
+  const nodeOptions = [SERVICE_NODE_ENV.NODE_OPTIONS, process.env.NODE_OPTIONS].filter(Boolean).join(' ');
+  return { ...process.env, ...SERVICE_NODE_ENV, NODE_OPTIONS: nodeOptions, ...env };
 }
 
 /** Runs a service as its own process, as in production (see serviceArgs). */

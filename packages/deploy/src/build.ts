@@ -4,7 +4,7 @@ import { buildSync } from 'esbuild';
 import { fromRoot } from './paths';
 
 /**
- * Compiled JavaScript for the images and for every process we spawn (tests, demo, benchmarks).
+ * Compiled JavaScript for the images and for every service process we spawn (tests, benchmarks).
  * Running TypeScript through tsx costs a loader thread with its own V8 heap (~65 MB per process)
  * and start-up time; the services run `node --conditions=compiled dist/<entry>.js` instead.
  *
@@ -16,8 +16,9 @@ import { fromRoot } from './paths';
 export const COMPILED_CONDITION = 'compiled';
 
 /**
- * How node runs every service process: the images (Dockerfile CMD and ENV), compose, and the
- * processes that tests, the demo and the benchmarks spawn. Measured on an exporter at 64 workers
+ * How node runs every service process: the images (Dockerfile CMD and ENV), compose, and every
+ * service process tests and benchmarks spawn (`spawnService`: the benchmarks' exporters, the kill
+ * and ops tests; the demo and the api/collector benchmarks run services in-process). Measured on an exporter at 64 workers
  * (docs/performance.md §7): peak RSS 288 MB with node's defaults, 170 MB with these.
  * - `--liftoff-only`: Prisma's query compiler is a WebAssembly module, which V8 otherwise also
  *   recompiles with TurboFan on background threads: ~70 MB of compiler memory that glibc keeps for

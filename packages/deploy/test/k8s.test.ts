@@ -9,6 +9,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { SERVICE_NODE_ENV } from '../src/build';
 import { loadCompose } from '../src/compose';
 import { allServiceEnvKeys, migrateEnvKeys, SERVICES } from '../src/env-keys';
 import { type Manifest, podContainers, podSpec, readYamlDocs, render, splitImage } from '../src/kustomize';
@@ -157,6 +158,19 @@ describe('k8s manifests', () => {
     expect(e!.resources!.limits!.memory).to.equal('512Mi');
   });
 
+  it("caps every container's V8 heap at no more than half its memory limit", () => {
+    const heapMB = (nodeOptions: string) => Number(/--max-old-space-size=(\d+)/.exec(nodeOptions)?.[1]);
+    for (const w of workloads) {
+      for (const c of podContainers(w)) {
+        // the image's NODE_OPTIONS unless the container sets its own
+        const own = c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+        const heap = heapMB(own ?? SERVICE_NODE_ENV.NODE_OPTIONS);
+        const limit = /^(\d+)Mi$/.exec(c.resources!.limits!.memory as string)!;
+        expect(heap, w.metadata.name).to.be.at.most(Number(limit[1]) / 2);
+      }
+    }
+  });
+
   it('runs every container non-root, read-only, without privilege escalation or capabilities', () => {
     for (const w of workloads) {
       const spec = podSpec(w)!;
@@ -213,7 +227,7 @@ describe('k8s manifests', () => {
     for (const k of SECRET_KEYS) expect(config.data, `${k} belongs in the Secret`).not.to.have.property(k);
     // the migrate Job reads only DATABASE_URL, from the Secret
     const job = podContainers(find(base, 'Job', 'mpc-migrate')!)[0]!;
-    expect(job.env!.map((e) => e.name)).to.deep.equal(migrateEnvKeys());
+    expect(job.env!.map((e) => e.name).filter((n) => n !== 'NODE_OPTIONS')).to.deep.equal(migrateEnvKeys());
   });
 
   it('ships a Secret template with placeholders that the services reject until replaced', () => {

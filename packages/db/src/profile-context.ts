@@ -95,10 +95,10 @@ export async function loadProfileContext(
   };
 }
 
-/** Effective settings for one Magento store view (its website comes from the store lookups). */
 /** Resolved settings per context and store view: a loaded context is a snapshot, so they stay valid. */
 const resolvedByContext = new WeakMap<object, Map<number | null, ResolvedSettings>>();
 
+/** Effective settings for one Magento store view (its website comes from the store lookups). */
 export function settingsForStore(
   ctx: Pick<ProfileContext, 'scopes' | 'lookups'>,
   storeId: number | null | undefined,

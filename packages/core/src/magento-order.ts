@@ -120,7 +120,6 @@ export const magentoShippingAssignmentSchema = z.looseObject({
       total: magentoShippingTotalSchema.nullish(),
     })
     .nullish(),
-  items: z.array(z.unknown()).nullish(),
   stock_id: optInt,
 });
 
@@ -141,6 +140,17 @@ export const magentoPaymentSchema = z.looseObject({
   additional_information: z.array(z.string().nullable()).nullish(),
   po_number: optStr,
 });
+
+/**
+ * Adobe Commerce deductions (gift cards, store credit, reward points), on the order or in its
+ * extension_attributes: read as they come (the mapping only reports them), declared so that a
+ * `fields` selection asks for them.
+ */
+const deductionShape = {
+  gift_cards_amount: z.unknown().optional(),
+  customer_balance_amount: z.unknown().optional(),
+  reward_currency_amount: z.unknown().optional(),
+};
 
 export const magentoOrderSchema = z.looseObject({
   entity_id: z.number().int().positive(),
@@ -183,10 +193,10 @@ export const magentoOrderSchema = z.looseObject({
   total_paid: optNum,
   total_due: optNum,
   total_canceled: optNum,
+  ...deductionShape,
   items: z.array(magentoOrderItemSchema),
   billing_address: magentoAddressSchema.nullish(),
   payment: magentoPaymentSchema.nullish(),
-  status_histories: z.array(z.unknown()).nullish(),
   extension_attributes: z
     .looseObject({
       shipping_assignments: z.array(magentoShippingAssignmentSchema).nullish(),
@@ -196,9 +206,52 @@ export const magentoOrderSchema = z.looseObject({
         .array(z.looseObject({ key: z.string(), value: z.string().nullable() }))
         .nullish(),
       custom_fees: z.array(magentoCustomFeeSchema).nullish(),
+      ...deductionShape,
     })
     .nullish(),
 });
 export type MagentoOrder = z.infer<typeof magentoOrderSchema>;
 /** what a caller may pass before parsing (numbers may be numeric strings) */
 export type MagentoOrderInput = z.input<typeof magentoOrderSchema>;
+
+/**
+ * Magento's `fields` filter (`a,b[c,d],e`) for exactly what a schema reads: a full order is
+ * ~16 KB of JSON, most of it fields the mapping never looks at. An object the schema declares no
+ * keys of, and an array of unknown entries, are asked for whole.
+ */
+export function magentoFieldSelection(schema: z.ZodType): string {
+  const select = (s: z.ZodType): string | null => {
+    const def = s._zod.def as unknown as {
+      type: string;
+      innerType?: z.ZodType;
+      in?: z.ZodType;
+      element?: z.ZodType;
+      shape?: Record<string, z.ZodType>;
+    };
+    switch (def.type) {
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'catch':
+      case 'readonly':
+      case 'nonoptional':
+        return select(def.innerType!);
+      case 'pipe':
+        return select(def.in!);
+      case 'array':
+        return select(def.element!);
+      case 'object': {
+        const keys = Object.entries(def.shape ?? {});
+        if (keys.length === 0) return null;
+        return keys.map(([k, v]) => (select(v) ? `${k}[${select(v)}]` : k)).join(',');
+      }
+      default:
+        return null;
+    }
+  };
+  return select(schema) ?? '';
+}
+
+/** The fields of an order the mapping reads, for `GET /V1/orders/{id}?fields=…` */
+export const MAGENTO_ORDER_FIELDS = magentoFieldSelection(magentoOrderSchema);

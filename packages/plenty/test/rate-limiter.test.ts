@@ -207,6 +207,73 @@ describe('plenty rate limiter (shared through Redis)', function () {
     expect(webstoreCalls[1]!.at - blockedAt).to.be.greaterThan(900);
   });
 
+  const headers = (limit: number, left: number, decayS = 60) => ({
+    'X-Plenty-Global-Short-Period-Limit': String(limit),
+    'X-Plenty-Global-Short-Period-Calls-Left': String(left),
+    'X-Plenty-Global-Short-Period-Decay': String(decayS),
+  });
+  const shortLeft = async (systemKey: string, kind = 'read') =>
+    Number(await redisA.hget(`${prefix}plenty-rl:{${systemKey}}:${kind}:short`, 'left'));
+
+  it('a budget far from exhausted is granted ahead: 16 calls cost one script call; a small one never is', async () => {
+    const systemKey = `sys-${randomUUID()}`;
+    const limiter = createPlentyRateLimiter({ redis: redisA, systemKey, keyPrefix: prefix, plan: smallPlan });
+    await limiter.update('read', headers(100_000, 100_000), 200);
+    await limiter.acquire('read', { route: '/rest/webstores' });
+    // 1 + 15 ahead: headroom above the pacing line is ~50,000 calls
+    expect(await shortLeft(systemKey)).to.equal(100_000 - 16);
+    for (let i = 0; i < 15; i++) await limiter.acquire('read', { route: '/rest/webstores' });
+    expect(await shortLeft(systemKey), 'the 15 came from the lease').to.equal(100_000 - 16);
+    await limiter.acquire('read', { route: '/rest/webstores' });
+    expect(await shortLeft(systemKey)).to.equal(100_000 - 32);
+    // another route (its own throttle counter) and the other kind do not share the lease
+    await limiter.acquire('read', { route: '/rest/orders' });
+    expect(await shortLeft(systemKey)).to.equal(100_000 - 48);
+
+    // the Classic plan's minute: every call is taken from Redis one by one
+    const small = `sys-${randomUUID()}`;
+    const classic = createPlentyRateLimiter({
+      redis: redisA,
+      systemKey: small,
+      keyPrefix: prefix,
+      plan: 'classic',
+    });
+    await classic.acquire('write');
+    await classic.acquire('write');
+    expect(await shortLeft(small, 'write')).to.equal(80 - 2);
+  });
+
+  it('header readings travel with the next script call (or within 100 ms), keeping the lowest calls-left of a window', async () => {
+    const systemKey = `sys-${randomUUID()}`;
+    const limiter = createPlentyRateLimiter({ redis: redisA, systemKey, keyPrefix: prefix, plan: smallPlan });
+    await limiter.update('read', headers(50, 40), 200);
+    await limiter.update('read', headers(50, 30), 200);
+    await limiter.update('read', headers(50, 35), 200); // answered later, counted earlier
+    expect(await redisA.exists(`${prefix}plenty-rl:{${systemKey}}:read:short`), 'not sent yet').to.equal(0);
+    expect((await limiter.tryAcquire('read')).waitMs).to.equal(0);
+    expect(await shortLeft(systemKey)).to.equal(29);
+    // no acquire follows: the timer sends the reading
+    await limiter.update('read', headers(50, 20), 200);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await shortLeft(systemKey)).to.equal(20);
+    // a reading of a new window (reset much later) replaces the old one
+    await limiter.update('read', headers(50, 3, 30), 200);
+    await limiter.update('read', headers(50, 45, 120), 200);
+    expect((await limiter.getBudget()).read.short?.callsLeft).to.equal(45);
+  });
+
+  it("a 429 drops this process's calls granted ahead and blocks at once", async () => {
+    const systemKey = `sys-${randomUUID()}`;
+    const limiter = createPlentyRateLimiter({ redis: redisA, systemKey, keyPrefix: prefix, plan: smallPlan });
+    await limiter.update('read', headers(100_000, 100_000), 200);
+    await limiter.acquire('read');
+    await limiter.update('read', { 'Retry-After': '1' }, 429);
+    expect((await limiter.getBudget()).blockedUntil).to.be.greaterThan(Date.now() + 500);
+    const started = Date.now();
+    await limiter.acquire('read');
+    expect(Date.now() - started, 'waited for the block instead of spending the lease').to.be.greaterThan(800);
+  });
+
   it('a 429 whose Retry-After exceeds the wait budget is a retryable rate-limit error', async () => {
     fake = await startFakePlenty();
     fake.app.get('/rest/webstores', (_req, res) => {

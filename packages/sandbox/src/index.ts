@@ -2,6 +2,7 @@ export { type CatalogEntry, catalogFromOrders, defaultCatalog } from './catalog'
 export { validateAgainstMagentoSpec, validateMagentoRequest } from './contract/magento';
 export * as ownSchemas from './contract/own-schemas';
 export { validateAgainstPlentySpec, validatePlentyRequest } from './contract/plenty';
+export { type FieldTree, parseFields, selectFields } from './magento/fields';
 export { type GenerateOrdersOptions, generateMagentoOrders, generateOrderAt } from './magento/generator';
 export {
   loadOrdersFile,

@@ -69,9 +69,10 @@ async function profileContext(deps: ExportDeps, profileId: number): Promise<Prof
 /**
  * Exports one order as a resumable step machine (DESIGN.md): claim; contact; billing and
  * delivery address; order; payment; payment ↔ order and payment ↔ contact relations; complete.
- * Every Plenty id is written to the OrderSync row the moment Plenty returns it, and a step is
- * marked `sent` before its create call, so a retry resumes at the first step without an id and
- * looks up (instead of creating again) only what an interrupted attempt may have created.
+ * Every id Plenty returns for a create is written to the OrderSync row at once, and the order
+ * and payment steps are marked `sent` before their create calls, so a retry resumes at the first
+ * step without an id and looks up (instead of creating again) only what an interrupted attempt
+ * may have created (StepRunner says which writes wait for the next statement, and why).
  */
 export async function exportOrder(
   deps: ExportDeps,
@@ -474,21 +475,26 @@ export interface StepRunnerOptions {
 }
 
 /**
- * Runs the plan's steps with two Postgres statements fewer per step than "renew, mark sent,
- * create, record": recording a step renews the claim and marks the next step sent, and a last
- * step that is a relation is recorded by the completion. A step is still marked sent before its
- * create call, so an interrupted create is looked up on retry (a step marked but never sent costs
- * one lookup then).
+ * Runs the plan's steps with as few Postgres statements as the guarantees allow:
+ * - an id Plenty returned for a create is recorded at once, in one statement that also renews
+ *   the claim and marks the next step sent (so that step needs no statement of its own);
+ * - a step looked up only after an interruption (order, payment) is marked sent, durably and by
+ *   this job, before its create call: a retry looks up only what may have been sent;
+ * - what needs no statement now waits for the next one: ids that were found (a cached or looked
+ *   up contact or address: the same lookup finds them again after a crash) and relations (an
+ *   assignment sent twice changes nothing);
+ * - a create is sent only while the claim is proved recent (a quarter of the lease), else the
+ *   claim is renewed first, so a worker that lost the row sends nothing.
  */
 export class StepRunner {
   /** steps an earlier attempt marked sent: only these need a lookup before their create */
   private readonly sentBefore: ReadonlySet<string>;
-  /** steps this runner marked sent through a record that found the claim still held */
+  /** steps this runner marked sent through a statement that found the claim still held */
   private readonly markedHere = new Set<string>();
-  /** when this job last proved it holds the row (claim, sent or record), performance.now() */
+  /** when this job last proved it holds the row (claim or record), performance.now() */
   private heldAt: number;
-  /** a last relation step's id and history, written by complete() */
-  private deferred: { ids: PlentyIds; history: StepHistory } | null = null;
+  /** ids and history rows held back for the next statement */
+  private pending: { ids: PlentyIds; history: StepHistory[] } = { ids: {}, history: [] };
 
   constructor(
     private readonly store: StepStore,
@@ -506,76 +512,88 @@ export class StepRunner {
     if (spec.find && (interrupted || spec.findBeforeCreate)) {
       const found = await spec.find();
       if (found) {
-        await this.record(
-          name,
-          field,
-          found,
-          interrupted
+        this.holdBack(field, found, {
+          action: name,
+          message: interrupted
             ? `found ${name} ${found} created by an interrupted attempt`
             : `reusing ${name} ${found}`,
-        );
+        });
         await spec.after?.(found);
         return found;
       }
     }
-    // not marked by this runner's previous record (an earlier attempt's mark proves nothing about
-    // this job's claim), or the claim was last proved long ago (a slow find or rate-limit wait):
-    // renew and mark in one statement, so a worker that lost the row sends nothing
-    if (!this.markedHere.has(name) || performance.now() - this.heldAt > this.opts.leaseMs / 4) {
-      if (!(await this.store.sent(this.opts.row().id, this.opts.holder, this.opts.leaseMs, name)))
-        throw new LeaseLostError();
-      this.heldAt = performance.now();
-    }
+    // an earlier attempt's mark proves nothing about this job's claim, and a claim proved long
+    // ago (a slow find or rate-limit wait) may have been taken over: renew (and mark) first
+    const guarded = spec.find !== undefined && !spec.findBeforeCreate;
+    const stale = performance.now() - this.heldAt > this.opts.leaseMs / 4;
+    if ((guarded && !this.markedHere.has(name)) || stale) await this.write({ markSent: name });
     const created = await spec.create();
-    await this.record(name, field, created.id, `created ${name} ${created.id}`, created);
+    const history = this.history(name, `created ${name} ${created.id}`, created);
+    if (RELATIONS.has(name)) this.holdBack(field, created.id, history);
+    else {
+      const next = this.opts.steps[this.opts.steps.indexOf(name) + 1];
+      await this.write({ ids: { [field]: created.id }, history, ...(next ? { markSent: next } : {}) });
+    }
     await spec.after?.(created.id);
     return created.id;
   }
 
-  /** Final ids, `complete`, the released claim, the last step's and the completion's history rows. */
+  /** The held-back ids, the final ids, `complete`, the released claim and the history rows. */
   async complete(ids: PlentyIds, history: StepHistory): Promise<OrderSync> {
-    const d = this.deferred;
-    const row = await this.store.complete(this.opts.row().id, { ...d?.ids, ...ids }, [
-      ...(d ? [d.history] : []),
+    const pending = this.pending;
+    const row = await this.store.complete(this.opts.row().id, { ...pending.ids, ...ids }, [
+      ...pending.history,
       history,
     ]);
-    this.deferred = null;
+    this.pending = { ids: {}, history: [] };
     this.opts.setRow(row);
     return row;
   }
 
-  private async record(
+  private history(
     name: string,
-    field: IdField,
-    id: number,
     message: string,
     bodies?: { request?: unknown; response?: unknown },
-  ) {
-    const history: StepHistory = {
+  ): StepHistory {
+    return {
       action: name,
       message,
       ...(this.opts.logBodies && bodies
         ? { request: redactBody(bodies.request), response: redactBody(bodies.response) }
         : {}),
     };
-    const next = this.opts.steps[this.opts.steps.indexOf(name) + 1];
-    if (next === undefined && RELATIONS.has(name)) {
-      // a last relation step: nothing is sent before complete() writes its id (if that fails, the
-      // retry sends the assignment again, which is harmless); an order id is never held back
-      this.deferred = { ids: { [field]: id }, history };
-      this.opts.setRow({ ...this.opts.row(), [field]: id });
-      return;
-    }
-    const { row, held } = await this.store.record(this.opts.row().id, { [field]: id }, history, {
-      holder: this.opts.holder,
-      leaseMs: this.opts.leaseMs,
-      ...(next ? { markSent: next } : {}),
-    });
+  }
+
+  private holdBack(field: IdField, id: number, history: StepHistory): void {
+    this.pending.ids[field] = id;
+    this.pending.history.push(history);
+    this.opts.setRow({ ...this.opts.row(), [field]: id });
+  }
+
+  /**
+   * One statement: the held-back and new ids (written even when the claim was lost: they are
+   * facts about Plenty the next holder must not create again), their history, and while the
+   * claim holds, the renewed lease and the next step's mark.
+   */
+  private async write(w: { ids?: PlentyIds; history?: StepHistory; markSent?: string }): Promise<void> {
+    const proving = performance.now();
+    const pending = this.pending;
+    const { row, held } = await this.store.record(
+      this.opts.row().id,
+      { ...pending.ids, ...w.ids },
+      [...pending.history, ...(w.history ? [w.history] : [])],
+      {
+        holder: this.opts.holder,
+        leaseMs: this.opts.leaseMs,
+        ...(w.markSent ? { markSent: w.markSent } : {}),
+      },
+    );
+    this.pending = { ids: {}, history: [] };
     this.opts.setRow(row);
     // a worker whose claim expired and was taken over must not send anything more
     if (!held) throw new LeaseLostError();
-    this.heldAt = performance.now();
-    if (next) this.markedHere.add(next);
+    this.heldAt = proving;
+    if (w.markSent) this.markedHere.add(w.markSent);
   }
 }
 

@@ -3,7 +3,6 @@ import {
   leaseUntil,
   markSentSql,
   type OrderSync,
-  OrderSyncRepository,
   orderSyncColumns,
   type PlentyIds,
   PREPARED,
@@ -43,22 +42,13 @@ function setIds(ids: PlentyIds): Prisma.Sql[] {
 /**
  * The step machine's bookkeeping in as few Postgres round trips as the guarantees allow (it is
  * the hot path of every export). Same columns and semantics as OrderSyncRepository:
- * - `sent`: renews the claim and marks a step sent before its create call, in one statement that
- *   only succeeds while this job still holds the row;
- * - `record`: stores the ids Plenty returned, writes the history row and, while this job holds
- *   the row, renews the claim and marks the next step sent, in one statement (so a step whose
- *   predecessor was recorded needs no `sent` of its own);
+ * - `record`: stores ids (what Plenty returned, and what the runner found and held back), writes
+ *   their history rows and, while this job holds the row, renews the claim and marks the next
+ *   step sent, in one statement; with no ids it is the renew-and-mark before a create;
  * - `complete`: the final ids, `complete`, the released claim and the history rows, in one statement.
  */
 export class StepStore {
-  private readonly syncs: OrderSyncRepository;
-  constructor(private readonly prisma: PrismaClient) {
-    this.syncs = new OrderSyncRepository(prisma);
-  }
-
-  sent(id: number, holder: string, leaseMs: number, step: string): Promise<boolean> {
-    return this.syncs.renew(id, holder, leaseMs, step);
-  }
+  constructor(private readonly prisma: PrismaClient) {}
 
   /**
    * Ids are written even when the claim was lost meanwhile (they are facts about Plenty that the
@@ -67,7 +57,7 @@ export class StepStore {
   async record(
     id: number,
     ids: PlentyIds,
-    history: StepHistory,
+    history: StepHistory[],
     lease: Lease,
   ): Promise<{ row: OrderSync; held: boolean }> {
     const held = Prisma.sql`"claimedBy" = ${lease.holder}`;
@@ -77,7 +67,7 @@ export class StepStore {
       Prisma.sql`"updatedAt" = ${DB_NOW}`,
     ];
     if (lease.markSent) sets.push(markSentSql(lease.markSent, held));
-    return this.write(id, sets, [history], 'processing', held);
+    return this.write(id, sets, history, 'processing', held);
   }
 
   async complete(id: number, ids: PlentyIds, history: StepHistory[]): Promise<OrderSync> {
@@ -112,18 +102,21 @@ export class StepStore {
         Prisma.sql`(${i}::int, ${i === history.length - 1 ? status : 'processing'}::"OrderSyncStatus", ${h.action}, ${h.message},
                     ${h.plentyOrderId ?? null}::int, ${json(h.request)}::jsonb, ${json(h.response)}::jsonb)`,
     );
-    // a write never changes "claimedBy", so RETURNING's `held` is what the CASE expressions saw
-    const rows = await this.prisma.$queryRaw<(OrderSync & { __held: boolean })[]>`${PREPARED}
-      WITH u AS (
-        UPDATE "OrderSync" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id}
-        RETURNING ${orderSyncColumns}, (${held}) AS "__held"
-      ), h AS (
+    const insertHistory = values.length
+      ? Prisma.sql`, h AS (
         INSERT INTO "OrderSyncHistory" ("orderSyncId", "profileId", "magentoOrderId", "plentyOrderId", "status", "direction", "action", "message", "request", "response")
         SELECT u."id", u."profileId", u."magentoOrderId", coalesce(v.plenty_order_id, u."plentyOrderId"), v.status, 'export'::"SyncDirection",
                v.action, v.message, v.request, v.response
           FROM u, (VALUES ${Prisma.join(values, ', ')}) AS v(n, status, action, message, plenty_order_id, request, response)
          ORDER BY v.n
-      )
+      )`
+      : Prisma.empty;
+    // a write never changes "claimedBy", so RETURNING's `held` is what the CASE expressions saw
+    const rows = await this.prisma.$queryRaw<(OrderSync & { __held: boolean })[]>`${PREPARED}
+      WITH u AS (
+        UPDATE "OrderSync" SET ${Prisma.join(sets, ', ')} WHERE "id" = ${id}
+        RETURNING ${orderSyncColumns}, (${held}) AS "__held"
+      )${insertHistory}
       SELECT ${orderSyncColumns}, "__held" FROM u`;
     const first = rows[0];
     if (!first) throw new Error(`OrderSync row ${id} is gone`);

@@ -4,16 +4,21 @@ import { expect } from 'chai';
 import { LeaseLostError, StepRunner } from '../src/export-order';
 import { StepStore } from '../src/step-store';
 
-/** Counts the `sent` statements (the ones the runner saves by marking in its records). */
+/** Notes each statement: the ids it writes and the step it marks sent. */
 class CountingStore extends StepStore {
-  sentCalls: string[] = [];
-  override async sent(id: number, holder: string, leaseMs: number, step: string): Promise<boolean> {
-    this.sentCalls.push(step);
-    return super.sent(id, holder, leaseMs, step);
+  statements: string[] = [];
+  override record(...args: Parameters<StepStore['record']>) {
+    const [, ids, , lease] = args;
+    this.statements.push(`${Object.keys(ids).join('+') || '-'} > ${lease.markSent ?? '-'}`);
+    return super.record(...args);
+  }
+  override complete(...args: Parameters<StepStore['complete']>) {
+    this.statements.push(`complete ${Object.keys(args[1]).join('+')}`);
+    return super.complete(...args);
   }
 }
 
-describe('StepRunner (marks, lease checks and the deferred last relation, on Postgres)', () => {
+describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', () => {
   let prisma: PrismaClient;
   let profileId: number;
   let next = 1;
@@ -21,12 +26,18 @@ describe('StepRunner (marks, lease checks and the deferred last relation, on Pos
   const claimedRow = (holder: string, sentSteps: string[] = []): Promise<OrderSync> =>
     claimed(prisma, profileId, 1000 + next++, holder, { sentSteps });
 
-  function runner(store: StepStore, holder: string, row: OrderSync, steps: string[]) {
+  function runner(
+    store: StepStore,
+    holder: string,
+    row: OrderSync,
+    steps: string[],
+    claimedAt = performance.now(),
+  ) {
     let current = row;
     const r = new StepRunner(store, {
       holder,
       leaseMs: 60_000,
-      claimedAt: performance.now(),
+      claimedAt,
       logBodies: false,
       steps,
       row: () => current,
@@ -47,26 +58,100 @@ describe('StepRunner (marks, lease checks and the deferred last relation, on Pos
     await prisma.$disconnect();
   });
 
-  it('marks each next step in the record, so only the first create needs its own sent statement', async () => {
+  it('one statement per created id; order and payment marked durably before their creates; found ids and relations wait for the next statement', async () => {
     const store = new CountingStore(prisma);
     const row = await claimedRow('job-a');
-    const { r } = runner(store, 'job-a', row, ['contact', 'order', 'payment']);
+    const { r } = runner(store, 'job-a', row, ['contact', 'billing', 'order', 'payment', 'payment-order']);
     const created: string[] = [];
-    const create = (name: string, id: number) => async () => {
-      // the step is durably marked sent before its create call
-      expect((await dbRow(row.id)).sentSteps, name).to.include(name);
-      created.push(name);
-      return { id };
-    };
-    expect(await r.run('contact', 'plentyContactId', { create: create('contact', 11) })).to.equal(11);
-    expect(await r.run('order', 'plentyOrderId', { create: create('order', 22) })).to.equal(22);
-    expect(await r.run('payment', 'plentyPaymentId', { create: create('payment', 33) })).to.equal(33);
-    expect(created).to.deep.equal(['contact', 'order', 'payment']);
-    expect(store.sentCalls).to.deep.equal(['contact']);
-    const stored = await dbRow(row.id);
-    expect([stored.plentyContactId, stored.plentyOrderId, stored.plentyPaymentId]).to.deep.equal([
-      11, 22, 33,
+    const create =
+      (name: string, id: number, marked = true) =>
+      async () => {
+        // a step looked up only after an interruption is durably marked sent before its create call
+        if (marked) expect((await dbRow(row.id)).sentSteps, name).to.include(name);
+        created.push(name);
+        return { id };
+      };
+    const none = async () => null;
+    // a new customer: looked up (nothing found), then created without a statement before it
+    expect(
+      await r.run('contact', 'plentyContactId', {
+        find: none,
+        findBeforeCreate: true,
+        create: create('contact', 11, false),
+      }),
+    ).to.equal(11);
+    // a known address: found, held back
+    expect(
+      await r.run('billing', 'plentyBillingAddressId', {
+        find: async () => 12,
+        findBeforeCreate: true,
+        create: create('billing', 0),
+      }),
+    ).to.equal(12);
+    expect((await dbRow(row.id)).plentyBillingAddressId, 'held back').to.equal(null);
+    expect(await r.run('order', 'plentyOrderId', { find: none, create: create('order', 22) })).to.equal(22);
+    expect(await r.run('payment', 'plentyPaymentId', { find: none, create: create('payment', 33) })).to.equal(
+      33,
+    );
+    await r.run('payment-order', 'plentyPaymentOrderAssignmentId', {
+      create: create('payment-order', 44, false),
+    });
+    expect((await dbRow(row.id)).plentyPaymentOrderAssignmentId, 'held back').to.equal(null);
+    await r.complete({}, { action: 'complete', message: 'done' });
+    expect(created).to.deep.equal(['contact', 'order', 'payment', 'payment-order']);
+    expect(store.statements).to.deep.equal([
+      'plentyContactId > billing',
+      // the order was not marked by the contact's record: the found billing id travels with its mark
+      'plentyBillingAddressId > order',
+      'plentyOrderId > payment',
+      'plentyPaymentId > payment-order',
+      'complete plentyPaymentOrderAssignmentId',
     ]);
+    const stored = await dbRow(row.id);
+    expect([
+      stored.plentyContactId,
+      stored.plentyBillingAddressId,
+      stored.plentyOrderId,
+      stored.plentyPaymentId,
+      stored.plentyPaymentOrderAssignmentId,
+    ]).to.deep.equal([11, 12, 22, 33, 44]);
+    const history = await prisma.orderSyncHistory.findMany({
+      where: { orderSyncId: row.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(history.map((h) => h.message)).to.deep.equal([
+      'created contact 11',
+      'reusing billing 12',
+      'created order 22',
+      'created payment 33',
+      'created payment-order 44',
+      'done',
+    ]);
+  });
+
+  it('renews a claim proved long ago before any create, and sends nothing once it was taken over', async () => {
+    const row = await claimedRow('job-old');
+    await prisma.orderSync.update({ where: { id: row.id }, data: { claimedBy: 'job-new' } });
+    const store = new CountingStore(prisma);
+    // proved 20 s ago with a 60 s lease: more than a quarter of it
+    const { r } = runner(store, 'job-old', row, ['contact'], performance.now() - 20_000);
+    let creates = 0;
+    let err: unknown;
+    try {
+      await r.run('contact', 'plentyContactId', {
+        find: async () => null,
+        findBeforeCreate: true,
+        create: async () => {
+          creates++;
+          return { id: 1 };
+        },
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(LeaseLostError);
+    expect(creates).to.equal(0);
+    expect(store.statements).to.deep.equal(['- > contact']);
   });
 
   it("does not trust an earlier attempt's mark: after a takeover the create is never sent", async () => {
@@ -115,7 +200,7 @@ describe('StepRunner (marks, lease checks and the deferred last relation, on Pos
     expect(err).to.be.instanceOf(LeaseLostError);
     const stored = await dbRow(row.id);
     expect(stored.plentyContactId).to.equal(44);
-    expect(stored.sentSteps).to.deep.equal(['contact']);
+    expect(stored.sentSteps, 'the next step is not marked for a job that lost the row').to.deep.equal([]);
   });
 
   it('records a last order at once; a last relation is written by complete()', async () => {

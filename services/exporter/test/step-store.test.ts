@@ -26,14 +26,20 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     await prisma.$disconnect();
   });
 
+  const mark = (id: number, holder: string, step: string) =>
+    store.record(id, {}, [], { holder, leaseMs: 60_000, markSent: step });
+
   it('records a step, renews the claim and marks the next step sent in one statement', async () => {
     const row = await claimed('job-1', 1000);
-    expect(await store.sent(row.id, 'job-1', 60_000, 'contact')).to.equal(true);
+    const marked = await mark(row.id, 'job-1', 'contact');
+    expect(marked.held).to.equal(true);
+    expect(marked.row.sentSteps).to.deep.equal(['contact']);
+    expect(await history(row.id), 'a mark alone writes no history').to.deep.equal([]);
     const before = Date.now();
     const r = await store.record(
       row.id,
       { plentyContactId: 11 },
-      { action: 'contact', message: 'created contact 11' },
+      [{ action: 'contact', message: 'created contact 11' }],
       { holder: 'job-1', leaseMs: 90_000, markSent: 'billing' },
     );
     expect(r.held).to.equal(true);
@@ -42,7 +48,7 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     expect(r.row.claimedUntil!.getTime()).to.be.greaterThan(before + 80_000);
     expect(r.row).to.not.have.property('__held');
     // marking a step twice keeps one entry
-    await store.sent(row.id, 'job-1', 60_000, 'billing');
+    await mark(row.id, 'job-1', 'billing');
     const again = await prisma.orderSync.findUniqueOrThrow({ where: { id: row.id } });
     expect(again.sentSteps).to.deep.equal(['contact', 'billing']);
     const h = await history(row.id);
@@ -57,11 +63,11 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     const taken = await repo.claim(profileId, row.magentoOrderId, 'new-job', 60_000, ['complete']);
     expect(taken.claimed).to.equal(true);
     const claimedUntil = (taken.claimed && taken.row.claimedUntil!.getTime()) || 0;
-    expect(await store.sent(row.id, 'dead-job', 60_000, 'order')).to.equal(false);
+    expect((await mark(row.id, 'dead-job', 'order')).held).to.equal(false);
     const r = await store.record(
       row.id,
       { plentyOrderId: 77 },
-      { action: 'order', message: 'created order 77' },
+      [{ action: 'order', message: 'created order 77' }],
       { holder: 'dead-job', leaseMs: 600_000, markSent: 'payment' },
     );
     expect(r.held).to.equal(false);
@@ -69,6 +75,28 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     expect(r.row.sentSteps).to.deep.equal([]);
     expect(r.row.claimedBy).to.equal('new-job');
     expect(r.row.claimedUntil!.getTime()).to.equal(claimedUntil);
+  });
+
+  it('writes held-back ids with their history rows, in order, before the new one', async () => {
+    const row = await claimed('job-5');
+    const r = await store.record(
+      row.id,
+      { plentyContactId: 3, plentyBillingAddressId: 4, plentyOrderId: 5 },
+      [
+        { action: 'contact', message: 'reusing contact 3' },
+        { action: 'billing', message: 'reusing billing 4' },
+        { action: 'order', message: 'created order 5', plentyOrderId: 5 },
+      ],
+      { holder: 'job-5', leaseMs: 60_000, markSent: 'payment' },
+    );
+    expect(r.row).to.include({ plentyContactId: 3, plentyBillingAddressId: 4, plentyOrderId: 5 });
+    expect(r.row.sentSteps).to.deep.equal(['payment']);
+    const h = await history(row.id);
+    expect(h.map((x) => [x.action, x.status, x.plentyOrderId])).to.deep.equal([
+      ['contact', 'processing', 5],
+      ['billing', 'processing', 5],
+      ['order', 'processing', 5],
+    ]);
   });
 
   it('completes with the last step and the completion as two history rows in order', async () => {
@@ -96,12 +124,10 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     const row = await claimed('job-4');
     let err: unknown;
     try {
-      await store.record(
-        row.id,
-        { status: 'complete' } as never,
-        { action: 'x', message: 'x' },
-        { holder: 'job-4', leaseMs: 1000 },
-      );
+      await store.record(row.id, { status: 'complete' } as never, [{ action: 'x', message: 'x' }], {
+        holder: 'job-4',
+        leaseMs: 1000,
+      });
     } catch (e) {
       err = e;
     }

@@ -22,9 +22,11 @@ import { type PlentyRateHeaders, parsePlentyRateHeaders, type WindowHeaders } fr
  *   otherwise it takes one call from every window and returns 0.
  * - Round trips: a response's readings are not sent on their own but with the process's next
  *   script call (or after 100 ms; a 429 at once), and a budget far above the pacing line is granted
- *   a few calls ahead (one per 64 calls of headroom, at most 15, for a second at most) that this
- *   process spends without asking Redis. A small plan's minute window never has that headroom, so
- *   there every call is still taken one by one. Latency-bound export: 13 → 4 EVALSHA per order.
+ *   a few calls ahead (one per 256 calls of headroom, at most 15, for a second at most; never on a
+ *   route with a throttle of its own or not answered yet) that this process spends without asking
+ *   Redis. No published plan's minute window has that headroom, so there every call is still
+ *   taken one by one; with budget to spare (latency-bound export) EVALSHA per order 13 → 4. Calls
+ *   granted ahead do not see another process's 429 block (they lapse within a second).
  * - Time comes from Redis (`TIME`) so processes with skewed clocks agree.
  */
 
@@ -250,11 +252,12 @@ interface Reading {
 /** Readings wait at most this long for a script call to carry them before they are sent alone. */
 const READING_FLUSH_MS = 100;
 /**
- * Calls granted ahead: one more per this many calls of headroom above the pacing line (so only a
- * budget far from exhausted is leased ahead: never a small plan's minute window), at most
- * PREFETCH_MAX. An unused lease lapses after at most a second.
+ * Calls granted ahead: one more per this many calls of headroom above the pacing line, at most
+ * PREFETCH_MAX, so only a budget far from exhausted is granted ahead: never a published plan's
+ * minute window (at most 280 calls), where every call is still taken one by one. A call granted
+ * ahead lapses unused after at most a second.
  */
-const PREFETCH_PER = 64;
+const PREFETCH_PER = 256;
 const PREFETCH_MAX = 15;
 
 export class RedisPlentyRateLimiter implements PlentyRateLimiter {
@@ -270,6 +273,11 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
   private flushTimer: NodeJS.Timeout | undefined;
   /** calls Redis granted ahead, per kind and route: spent without a round trip until they lapse */
   private readonly leases = new Map<string, { left: number; until: number }>();
+  /**
+   * routes whose answers came without X-Plenty-Route headers: not throttled on their own, so calls
+   * may be granted ahead; a route never answered yet may have a throttle of unknown size
+   */
+  private readonly unthrottledRoutes = new Set<string>();
 
   constructor(opts: RedisRateLimiterOptions) {
     this.redis = opts.redis;
@@ -330,7 +338,7 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
       synced,
       retryAfterMs,
       PREFETCH_PER,
-      PREFETCH_MAX,
+      acquire?.route && !this.unthrottledRoutes.has(acquire.route) ? 0 : PREFETCH_MAX,
       ...acquireArgs,
       ...syncArgs,
     )) as [number, string, number, number];
@@ -352,10 +360,9 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
       const key = leaseKey(kind, route);
       const lease = this.leases.get(key);
       const until = Date.now() + Math.min(leaseMs, 1_000);
-      if (lease && lease.until > Date.now()) {
-        lease.left += granted - 1;
-        lease.until = until;
-      } else this.leases.set(key, { left: granted - 1, until });
+      // calls granted to concurrent acquires join the lease without outliving its earliest expiry
+      if (lease && lease.until > Date.now()) lease.left += granted - 1;
+      else this.leases.set(key, { left: granted - 1, until });
     }
     return { waitMs, reason };
   }
@@ -401,6 +408,10 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
       [`${kind}:long`, h.long, DAY_MS],
     ];
     if (route && h.route) windows.push([`route:${routeSlug(route)}`, h.route, MINUTE_MS]);
+    if (route && status < 400) {
+      if (h.route) this.unthrottledRoutes.delete(route);
+      else this.unthrottledRoutes.add(route);
+    }
     for (const [name, w, nominal] of windows) {
       if (w?.callsLeft === undefined) continue;
       this.queueReading(`${this.base}:${name}`, {
@@ -488,6 +499,7 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
   async reset(): Promise<void> {
     this.pending.clear();
     this.leases.clear();
+    this.unthrottledRoutes.clear();
     const keys: string[] = [];
     let cursor = '0';
     do {

@@ -215,10 +215,11 @@ describe('plenty rate limiter (shared through Redis)', function () {
   const shortLeft = async (systemKey: string, kind = 'read') =>
     Number(await redisA.hget(`${prefix}plenty-rl:{${systemKey}}:${kind}:short`, 'left'));
 
-  it('a budget far from exhausted is granted ahead: 16 calls cost one script call; a small one never is', async () => {
+  it('a budget far from exhausted is granted ahead: 16 calls cost one script call; never a published plan, a throttled or unknown route', async () => {
     const systemKey = `sys-${randomUUID()}`;
     const limiter = createPlentyRateLimiter({ redis: redisA, systemKey, keyPrefix: prefix, plan: smallPlan });
-    await limiter.update('read', headers(100_000, 100_000), 200);
+    // /rest/webstores answered without X-Plenty-Route headers: not throttled on its own
+    await limiter.update('read', headers(100_000, 100_000), 200, '/rest/webstores');
     await limiter.acquire('read', { route: '/rest/webstores' });
     // 1 + 15 ahead: headroom above the pacing line is ~50,000 calls
     expect(await shortLeft(systemKey)).to.equal(100_000 - 16);
@@ -226,21 +227,39 @@ describe('plenty rate limiter (shared through Redis)', function () {
     expect(await shortLeft(systemKey), 'the 15 came from the lease').to.equal(100_000 - 16);
     await limiter.acquire('read', { route: '/rest/webstores' });
     expect(await shortLeft(systemKey)).to.equal(100_000 - 32);
-    // another route (its own throttle counter) and the other kind do not share the lease
+    // a route not answered yet may have a throttle of unknown size: one by one
     await limiter.acquire('read', { route: '/rest/orders' });
-    expect(await shortLeft(systemKey)).to.equal(100_000 - 48);
+    await limiter.acquire('read', { route: '/rest/orders' });
+    expect(await shortLeft(systemKey)).to.equal(100_000 - 34);
+    // a route with a throttle of its own: one by one
+    await limiter.update(
+      'read',
+      {
+        ...headers(100_000, 99_000),
+        'X-Plenty-Route-Limit': '10000',
+        'X-Plenty-Route-Calls-Left': '9000',
+        'X-Plenty-Route-Decay': '60',
+      },
+      200,
+      '/rest/orders',
+    );
+    await limiter.acquire('read', { route: '/rest/orders' });
+    expect(await shortLeft(systemKey)).to.equal(99_000 - 1);
 
-    // the Classic plan's minute: every call is taken from Redis one by one
-    const small = `sys-${randomUUID()}`;
-    const classic = createPlentyRateLimiter({
+    // the largest published plan's minute (280 reads): every call is taken from Redis one by one
+    const plus = `sys-${randomUUID()}`;
+    const small = createPlentyRateLimiter({
       redis: redisA,
-      systemKey: small,
+      systemKey: plus,
       keyPrefix: prefix,
-      plan: 'classic',
+      plan: 'plus',
     });
-    await classic.acquire('write');
-    await classic.acquire('write');
-    expect(await shortLeft(small, 'write')).to.equal(80 - 2);
+    for (const kind of ['read', 'write'] as const) {
+      await small.acquire(kind);
+      await small.acquire(kind);
+    }
+    expect(await shortLeft(plus, 'read')).to.equal(280 - 2);
+    expect(await shortLeft(plus, 'write')).to.equal(120 - 2);
   });
 
   it('header readings travel with the next script call (or within 100 ms), keeping the lowest calls-left of a window', async () => {

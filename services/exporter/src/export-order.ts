@@ -110,6 +110,8 @@ async function run(
   }
   let row = claim.row;
   let ctx: ProfileContext | undefined;
+  /** writes what the step runner found but has not written yet (an attempt that ends early) */
+  let writeHeldBack: (() => Promise<void>) | undefined;
   try {
     ctx = await profileContext(deps, profileId);
     const order = await deps.magento(ctx).getOrder(magentoOrderId);
@@ -149,6 +151,7 @@ async function run(
       row: () => row,
       setRow: (r) => (row = r),
     });
+    writeHeldBack = () => steps.writeHeldBack();
 
     // 2. contact: stored id, else cached or found by e-mail, else create (guest: none)
     let contactId: number | null = null;
@@ -293,6 +296,11 @@ async function run(
       // the row belongs to another job now: leave it alone
       log.warn('claim lost to another job, stopping', { orderId: magentoOrderId });
       return { outcome: 'noop', message: err.message, calls };
+    }
+    try {
+      await writeHeldBack?.();
+    } catch (e) {
+      log.warn('could not write the ids found before the attempt ended', { err: e });
     }
     return settle(deps, row, err, attempt, calls, log);
   }
@@ -476,15 +484,13 @@ export interface StepRunnerOptions {
 
 /**
  * Runs the plan's steps with as few Postgres statements as the guarantees allow:
- * - an id Plenty returned for a create is recorded at once, in one statement that also renews
- *   the claim and marks the next step sent (so that step needs no statement of its own);
- * - a step looked up only after an interruption (order, payment) is marked sent, durably and by
- *   this job, before its create call: a retry looks up only what may have been sent;
+ * - every create but a relation follows a statement that marked its step sent while this job
+ *   held the row (a retry looks up only what may have been sent; a worker that lost the row
+ *   sends nothing); recording a created id marks the next step in the same statement, so that
+ *   step needs no statement of its own;
  * - what needs no statement now waits for the next one: ids that were found (a cached or looked
  *   up contact or address: the same lookup finds them again after a crash) and relations (an
- *   assignment sent twice changes nothing);
- * - a create is sent only while the claim is proved recent (a quarter of the lease), else the
- *   claim is renewed first, so a worker that lost the row sends nothing.
+ *   assignment sent twice changes nothing), written with the next mark, record or completion.
  */
 export class StepRunner {
   /** steps an earlier attempt marked sent: only these need a lookup before their create */
@@ -522,11 +528,12 @@ export class StepRunner {
         return found;
       }
     }
-    // an earlier attempt's mark proves nothing about this job's claim, and a claim proved long
-    // ago (a slow find or rate-limit wait) may have been taken over: renew (and mark) first
-    const guarded = spec.find !== undefined && !spec.findBeforeCreate;
-    const stale = performance.now() - this.heldAt > this.opts.leaseMs / 4;
-    if ((guarded && !this.markedHere.has(name)) || stale) await this.write({ markSent: name });
+    // a create needs this job's claim proved by the statement just before it (the one that
+    // marked this step) and not long ago: a re-delivery of the job may take the row over at any
+    // time, and an earlier attempt's mark proves nothing. Relations need no proof: an
+    // assignment sent by a worker that lost the row changes nothing.
+    const proved = this.markedHere.has(name) && performance.now() - this.heldAt <= this.opts.leaseMs / 4;
+    if (!RELATIONS.has(name) && !proved) await this.write({ markSent: name });
     const created = await spec.create();
     const history = this.history(name, `created ${name} ${created.id}`, created);
     if (RELATIONS.has(name)) this.holdBack(field, created.id, history);
@@ -536,6 +543,21 @@ export class StepRunner {
     }
     await spec.after?.(created.id);
     return created.id;
+  }
+
+  /**
+   * An attempt that ends early (skipped, failed, retried) still writes what it found, so the row
+   * shows e.g. the Plenty order an interrupted attempt had created.
+   */
+  async writeHeldBack(): Promise<void> {
+    if (this.pending.history.length === 0) return;
+    const pending = this.pending;
+    this.pending = { ids: {}, history: [] };
+    const { row } = await this.store.record(this.opts.row().id, pending.ids, pending.history, {
+      holder: this.opts.holder,
+      leaseMs: this.opts.leaseMs,
+    });
+    this.opts.setRow(row);
   }
 
   /** The held-back ids, the final ids, `complete`, the released claim and the history rows. */

@@ -58,7 +58,7 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     await prisma.$disconnect();
   });
 
-  it('one statement per created id; order and payment marked durably before their creates; found ids and relations wait for the next statement', async () => {
+  it('one statement per created id, each create after a mark; found ids and relations wait for the next statement', async () => {
     const store = new CountingStore(prisma);
     const row = await claimedRow('job-a');
     const { r } = runner(store, 'job-a', row, ['contact', 'billing', 'order', 'payment', 'payment-order']);
@@ -66,18 +66,18 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     const create =
       (name: string, id: number, marked = true) =>
       async () => {
-        // a step looked up only after an interruption is durably marked sent before its create call
+        // every create but a relation's follows a statement that marked its step while the claim held
         if (marked) expect((await dbRow(row.id)).sentSteps, name).to.include(name);
         created.push(name);
         return { id };
       };
     const none = async () => null;
-    // a new customer: looked up (nothing found), then created without a statement before it
+    // a new customer: looked up (nothing found), then created
     expect(
       await r.run('contact', 'plentyContactId', {
         find: none,
         findBeforeCreate: true,
-        create: create('contact', 11, false),
+        create: create('contact', 11),
       }),
     ).to.equal(11);
     // a known address: found, held back
@@ -100,6 +100,7 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     await r.complete({}, { action: 'complete', message: 'done' });
     expect(created).to.deep.equal(['contact', 'order', 'payment', 'payment-order']);
     expect(store.statements).to.deep.equal([
+      '- > contact',
       'plentyContactId > billing',
       // the order was not marked by the contact's record: the found billing id travels with its mark
       'plentyBillingAddressId > order',
@@ -129,29 +130,50 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     ]);
   });
 
-  it('renews a claim proved long ago before any create, and sends nothing once it was taken over', async () => {
-    const row = await claimedRow('job-old');
-    await prisma.orderSync.update({ where: { id: row.id }, data: { claimedBy: 'job-new' } });
+  for (const [when, provedAgo] of [
+    ['just after the claim (a re-delivery took the row over)', 0],
+    ['after a claim proved long ago', 20_000],
+  ] as const) {
+    it(`sends no create ${when}: the statement before it finds the row taken over`, async () => {
+      const row = await claimedRow('job-old');
+      await prisma.orderSync.update({ where: { id: row.id }, data: { claimedBy: 'job-new' } });
+      const store = new CountingStore(prisma);
+      // lease 60 s: 20 s is more than a quarter of it
+      const { r } = runner(store, 'job-old', row, ['contact'], performance.now() - provedAgo);
+      let creates = 0;
+      let err: unknown;
+      try {
+        await r.run('contact', 'plentyContactId', {
+          find: async () => null,
+          findBeforeCreate: true,
+          create: async () => {
+            creates++;
+            return { id: 1 };
+          },
+        });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(LeaseLostError);
+      expect(creates).to.equal(0);
+      expect(store.statements).to.deep.equal(['- > contact']);
+    });
+  }
+
+  it('an attempt that ends early still writes what it found (the order an interrupted attempt created)', async () => {
+    const row = await claimedRow('job-i', ['order']);
     const store = new CountingStore(prisma);
-    // proved 20 s ago with a 60 s lease: more than a quarter of it
-    const { r } = runner(store, 'job-old', row, ['contact'], performance.now() - 20_000);
-    let creates = 0;
-    let err: unknown;
-    try {
-      await r.run('contact', 'plentyContactId', {
-        find: async () => null,
-        findBeforeCreate: true,
-        create: async () => {
-          creates++;
-          return { id: 1 };
-        },
-      });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).to.be.instanceOf(LeaseLostError);
-    expect(creates).to.equal(0);
-    expect(store.statements).to.deep.equal(['- > contact']);
+    const { r } = runner(store, 'job-i', row, ['order', 'payment']);
+    expect(
+      await r.run('order', 'plentyOrderId', { find: async () => 88, create: async () => ({ id: 0 }) }),
+    ).to.equal(88);
+    expect((await dbRow(row.id)).plentyOrderId, 'held back').to.equal(null);
+    await r.writeHeldBack();
+    expect((await dbRow(row.id)).plentyOrderId).to.equal(88);
+    const history = await prisma.orderSyncHistory.findMany({ where: { orderSyncId: row.id } });
+    expect(history.map((h) => h.message)).to.deep.equal(['found order 88 created by an interrupted attempt']);
+    await r.writeHeldBack();
+    expect(store.statements, 'nothing held back: no statement').to.have.length(1);
   });
 
   it("does not trust an earlier attempt's mark: after a takeover the create is never sent", async () => {
@@ -200,7 +222,9 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     expect(err).to.be.instanceOf(LeaseLostError);
     const stored = await dbRow(row.id);
     expect(stored.plentyContactId).to.equal(44);
-    expect(stored.sentSteps, 'the next step is not marked for a job that lost the row').to.deep.equal([]);
+    expect(stored.sentSteps, 'the next step is not marked for a job that lost the row').to.deep.equal([
+      'contact',
+    ]);
   });
 
   it('records a last order at once; a last relation is written by complete()', async () => {

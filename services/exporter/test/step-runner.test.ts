@@ -18,6 +18,16 @@ class CountingStore extends StepStore {
   }
 }
 
+/** The error a promise rejects with (undefined when it resolves). */
+async function errorOf(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', () => {
   let prisma: PrismaClient;
   let profileId: number;
@@ -141,19 +151,16 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
       // lease 60 s: 20 s is more than a quarter of it
       const { r } = runner(store, 'job-old', row, ['contact'], performance.now() - provedAgo);
       let creates = 0;
-      let err: unknown;
-      try {
-        await r.run('contact', 'plentyContactId', {
+      const err = await errorOf(
+        r.run('contact', 'plentyContactId', {
           find: async () => null,
           findBeforeCreate: true,
           create: async () => {
             creates++;
             return { id: 1 };
           },
-        });
-      } catch (e) {
-        err = e;
-      }
+        }),
+      );
       expect(err).to.be.instanceOf(LeaseLostError);
       expect(creates).to.equal(0);
       expect(store.statements).to.deep.equal(['- > contact']);
@@ -184,9 +191,8 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     const { r } = runner(store, 'job-b', row, ['order']);
     let creates = 0;
     let lookups = 0;
-    let err: unknown;
-    try {
-      await r.run('order', 'plentyOrderId', {
+    const err = await errorOf(
+      r.run('order', 'plentyOrderId', {
         find: async () => {
           lookups++;
           return null;
@@ -195,10 +201,8 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
           creates++;
           return { id: 1 };
         },
-      });
-    } catch (e) {
-      err = e;
-    }
+      }),
+    );
     expect(err).to.be.instanceOf(LeaseLostError);
     expect(lookups, 'an interrupted step is looked up first').to.equal(1);
     expect(creates).to.equal(0);
@@ -208,17 +212,14 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     const row = await claimedRow('job-d');
     const store = new CountingStore(prisma);
     const { r } = runner(store, 'job-d', row, ['contact', 'order']);
-    let err: unknown;
-    try {
-      await r.run('contact', 'plentyContactId', {
+    const err = await errorOf(
+      r.run('contact', 'plentyContactId', {
         create: async () => {
           await prisma.orderSync.update({ where: { id: row.id }, data: { claimedBy: 'job-e' } });
           return { id: 44 };
         },
-      });
-    } catch (e) {
-      err = e;
-    }
+      }),
+    );
     expect(err).to.be.instanceOf(LeaseLostError);
     const stored = await dbRow(row.id);
     expect(stored.plentyContactId).to.equal(44);
@@ -252,17 +253,14 @@ describe('StepRunner (marks, lease checks and held-back writes, on Postgres)', (
     const row = await claimedRow('job-h');
     const { r } = runner(new StepStore(prisma), 'job-h', row, ['order']);
     let created = false;
-    let err: unknown;
-    try {
-      await r.run('payment', 'plentyPaymentId', {
+    const err = await errorOf(
+      r.run('payment', 'plentyPaymentId', {
         create: async () => {
           created = true;
           return { id: 1 };
         },
-      });
-    } catch (e) {
-      err = e;
-    }
+      }),
+    );
     expect(String(err)).to.match(/step payment is not in the plan/);
     expect(created).to.equal(false);
   });

@@ -56,6 +56,17 @@ const SETTLED_FOR_EXPORT = ['complete', 'updated'] as const;
 
 const contextCache = new Map<number, { at: number; ctx: Promise<ProfileContext> }>();
 
+/** One step store per database client: the exports running at once share its batches. */
+const stepStores = new WeakMap<PrismaClient, StepStore>();
+function stepStoreOf(prisma: PrismaClient): StepStore {
+  let store = stepStores.get(prisma);
+  if (!store) {
+    store = new StepStore(prisma);
+    stepStores.set(prisma, store);
+  }
+  return store;
+}
+
 async function profileContext(deps: ExportDeps, profileId: number): Promise<ProfileContext> {
   const ttl = deps.contextTtlMs ?? 5000;
   const hit = contextCache.get(profileId);
@@ -133,7 +144,7 @@ async function run(
     for (const warning of plan.warnings)
       await deps.orderSyncs.addHistory(row, { status: 'processing', action: 'map', message: warning });
 
-    const steps = new StepRunner(deps.stepStore ?? new StepStore(deps.prisma), {
+    const steps = new StepRunner(deps.stepStore ?? stepStoreOf(deps.prisma), {
       holder,
       leaseMs,
       claimedAt,

@@ -120,6 +120,79 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     ]);
   });
 
+  it('writes of one event-loop turn go in one statement, each row exactly as on its own', async () => {
+    const batchStore = new StepStore(prisma);
+    const a = await claimed('job-b1');
+    const b = await claimed('job-b2');
+    const c = await claimed('job-b3');
+    const lost = await claimed('job-b4');
+    await prisma.orderSync.update({ where: { id: lost.id }, data: { claimedBy: 'someone-else' } });
+    const lease = (holder: string, markSent?: string) => ({
+      holder,
+      leaseMs: 90_000,
+      ...(markSent ? { markSent } : {}),
+    });
+    const before = Date.now();
+    const [ra, ra2, rb, rc, rl] = await Promise.all([
+      batchStore.record(
+        a.id,
+        { plentyContactId: 1 },
+        [{ action: 'contact', message: 'created contact 1' }],
+        lease('job-b1', 'billing'),
+      ),
+      // the same row twice in one turn: the second write waits for the next statement
+      batchStore.record(
+        a.id,
+        { plentyBillingAddressId: 2 },
+        [{ action: 'billing', message: 'created billing 2' }],
+        lease('job-b1'),
+      ),
+      batchStore.record(b.id, {}, [], lease('job-b2', 'order')),
+      batchStore.complete(
+        c.id,
+        { plentyOrderId: 9, plentyStatusId: 5.1, plentyStatusName: 'Picking', plentyPaymentMethodId: null },
+        [
+          { action: 'payment-contact', message: 'created payment-contact 7' },
+          { action: 'complete', message: 'exported as Plenty order 9', plentyOrderId: 9 },
+        ],
+      ),
+      batchStore.record(
+        lost.id,
+        { plentyOrderId: 3 },
+        [{ action: 'order', message: 'created order 3' }],
+        lease('job-b4', 'payment'),
+      ),
+    ]);
+    expect(batchStore.statementsSent, 'one batch, then the second write of row a').to.equal(2);
+    expect(ra.held).to.equal(true);
+    expect(ra.row).to.include({ plentyContactId: 1 });
+    expect(ra.row.sentSteps).to.deep.equal(['billing']);
+    expect(ra.row.claimedUntil!.getTime()).to.be.greaterThan(before + 80_000);
+    expect(ra2.row).to.include({ plentyContactId: 1, plentyBillingAddressId: 2 });
+    expect(rb.held).to.equal(true);
+    expect(rb.row.sentSteps).to.deep.equal(['order']);
+    expect(rc).to.include({
+      status: 'complete',
+      plentyOrderId: 9,
+      plentyStatusId: 5.1,
+      plentyStatusName: 'Picking',
+      claimedBy: null,
+      claimedUntil: null,
+      message: 'exported as Plenty order 9',
+    });
+    expect(rc.processedAt).to.be.instanceOf(Date);
+    // a row taken over: ids written, neither renewed nor marked, and the caller told
+    expect(rl.held).to.equal(false);
+    expect(rl.row).to.include({ plentyOrderId: 3, claimedBy: 'someone-else' });
+    expect(rl.row.sentSteps).to.deep.equal([]);
+    expect((await history(c.id)).map((x) => [x.action, x.status, x.plentyOrderId])).to.deep.equal([
+      ['payment-contact', 'processing', 9],
+      ['complete', 'complete', 9],
+    ]);
+    expect((await history(a.id)).map((x) => x.action)).to.deep.equal(['contact', 'billing']);
+    expect(await history(b.id)).to.deep.equal([]);
+  });
+
   it('refuses a column that is not a Plenty id', async () => {
     const row = await claimed('job-4');
     let err: unknown;

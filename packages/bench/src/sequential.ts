@@ -37,6 +37,7 @@ export async function runSequentialExporter(opts: {
   };
   const started = performance.now();
   let complete = 0;
+  let firstProblem: string | undefined;
   const samples: { s: number; done: number }[] = [];
   try {
     for (const [i, magentoOrderId] of opts.magentoOrderIds.entries()) {
@@ -47,6 +48,7 @@ export async function runSequentialExporter(opts: {
         maxAttempts: 1,
       });
       if (r.outcome === 'complete') complete++;
+      else firstProblem ??= `order ${magentoOrderId}: ${r.outcome}: ${r.message}`;
       const s = (performance.now() - started) / 1000;
       samples.push({ s, done: i + 1 });
       opts.onProgress?.(i + 1, s);
@@ -55,6 +57,11 @@ export async function runSequentialExporter(opts: {
     await plenty.close();
   }
   const seconds = (performance.now() - started) / 1000;
+  // a rate of orders that did not export would be no figure at all
+  if (firstProblem)
+    throw new Error(
+      `sequential exporter: ${opts.magentoOrderIds.length - complete} of ${opts.magentoOrderIds.length} orders did not complete (${firstProblem})`,
+    );
   return {
     orders: opts.magentoOrderIds.length,
     complete,

@@ -54,7 +54,8 @@ export type ExportOutcome =
 const ORDER_REFERENCE_PROPERTY = 10;
 const SETTLED_FOR_EXPORT = ['complete', 'updated'] as const;
 
-const contextCache = new Map<number, { at: number; ctx: Promise<ProfileContext> }>();
+/** per database client (a process talking to two databases, e.g. the benchmarks, keeps them apart) */
+const contextCaches = new WeakMap<PrismaClient, Map<number, { at: number; ctx: Promise<ProfileContext> }>>();
 
 /** One step store per database client: the exports running at once share its batches. */
 const stepStores = new WeakMap<PrismaClient, StepStore>();
@@ -69,6 +70,11 @@ function stepStoreOf(prisma: PrismaClient): StepStore {
 
 async function profileContext(deps: ExportDeps, profileId: number): Promise<ProfileContext> {
   const ttl = deps.contextTtlMs ?? 5000;
+  let contextCache = contextCaches.get(deps.prisma);
+  if (!contextCache) {
+    contextCache = new Map();
+    contextCaches.set(deps.prisma, contextCache);
+  }
   const hit = contextCache.get(profileId);
   if (hit && Date.now() - hit.at < ttl) return hit.ctx;
   const ctx = loadProfileContext(deps.prisma, deps.secrets, profileId);

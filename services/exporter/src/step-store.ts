@@ -128,6 +128,8 @@ const BATCH_SQL = (() => {
 export class StepStore {
   private queue: Write[] = [];
   private scheduled = false;
+  /** rows with a write in flight: the next write of a row waits for it (one job's writes stay in order) */
+  private readonly inFlight = new Set<number>();
   /** statements sent (a batch is one): what the batching saves is visible in tests and metrics */
   statementsSent = 0;
 
@@ -168,17 +170,28 @@ export class StepStore {
       const batch: Write[] = [];
       const later: Write[] = [];
       const rows = new Set<number>();
+      let full = false;
       for (const w of this.queue) {
-        // a row twice in one UPDATE would take only one of the writes: the second waits a turn
-        if (rows.has(w.id) || batch.length >= MAX_BATCH) later.push(w);
-        else {
+        // a row twice in one UPDATE would take only one of the writes, and a row's writes must
+        // reach Postgres in order: the later one waits until the earlier one is done
+        if (rows.has(w.id) || this.inFlight.has(w.id)) later.push(w);
+        else if (batch.length >= MAX_BATCH) {
+          full = true;
+          later.push(w);
+        } else {
           rows.add(w.id);
           batch.push(w);
         }
       }
       this.queue = later;
-      if (later.length) this.schedule();
-      void this.send(batch);
+      // the rest waits for rows in flight (whose completion schedules again) or for the next turn
+      if (full) this.schedule();
+      if (batch.length === 0) return;
+      for (const w of batch) this.inFlight.add(w.id);
+      void this.send(batch).finally(() => {
+        for (const w of batch) this.inFlight.delete(w.id);
+        if (this.queue.length) this.schedule();
+      });
     });
   }
 
@@ -192,11 +205,14 @@ export class StepStore {
       await Promise.all(batch.map((w) => this.sendOne(w)));
       return;
     }
+    const gone: Write[] = [];
     for (const w of batch) {
       const r = results.get(w.id);
       if (r) w.resolve(w.lease ? r : { row: r.row, held: true });
-      else void this.sendOne(w); // the row is gone: the single statement says so
+      else gone.push(w);
     }
+    // a row missing from the result is gone: its single statement says so
+    await Promise.all(gone.map((w) => this.sendOne(w)));
   }
 
   private async sendOne(w: Write): Promise<void> {
@@ -212,16 +228,19 @@ export class StepStore {
   }
 
   private async sendBatch(batch: Write[]): Promise<Map<number, { row: OrderSync; held: boolean }>> {
-    const rows = batch.map((w) => ({
+    // rows in id order: two batches that share rows lock them in the same order (no deadlock)
+    const ordered = [...batch].sort((x, y) => x.id - y.id);
+    const rows = ordered.map((w) => ({
       b_id: w.id,
       b_holder: w.lease?.holder ?? null,
       b_lease_s: w.lease ? w.lease.leaseMs / 1000 : null,
       b_mark: w.lease?.markSent ?? null,
-      b_ids: w.ids,
+      // an id given as undefined is set to NULL, as the single statement does
+      b_ids: Object.fromEntries(Object.entries(w.ids).map(([k, v]) => [k, v ?? null])),
       b_complete: !w.lease,
       b_message: w.lease ? null : (w.history.at(-1)?.message ?? null),
     }));
-    const history = batch.flatMap((w) =>
+    const history = ordered.flatMap((w) =>
       w.history.map((h, i) => ({
         row_id: w.id,
         n: 0,

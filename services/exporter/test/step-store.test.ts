@@ -193,6 +193,40 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     expect(await history(b.id)).to.deep.equal([]);
   });
 
+  it('a batch sets ids back to NULL, leaves a lost row unrenewed, and a row that is gone fails alone', async () => {
+    const batchStore = new StepStore(prisma);
+    const a = await claimed('job-c1');
+    await prisma.orderSync.update({ where: { id: a.id }, data: { plentyPaymentMethodId: 7 } });
+    const lost = await claimed('job-c2', 60_000);
+    await prisma.orderSync.update({ where: { id: lost.id }, data: { claimedBy: 'someone-else' } });
+    const lostUntil = (await prisma.orderSync.findUniqueOrThrow({ where: { id: lost.id } })).claimedUntil;
+    const [ra, rl, gone] = await Promise.allSettled([
+      batchStore.complete(a.id, { plentyPaymentMethodId: null, plentyOrderId: undefined } as never, [
+        { action: 'complete', message: 'done', request: 'a string body', response: [1, { x: null }] },
+      ]),
+      batchStore.record(lost.id, { plentyContactId: 4 }, [], {
+        holder: 'job-c2',
+        leaseMs: 600_000,
+        markSent: 'billing',
+      }),
+      batchStore.record(2_000_000_000, { plentyContactId: 5 }, [], { holder: 'nobody', leaseMs: 1000 }),
+    ]);
+    expect(ra.status === 'fulfilled' && ra.value).to.include({
+      plentyPaymentMethodId: null,
+      plentyOrderId: null,
+      status: 'complete',
+    });
+    expect((await history(a.id)).map((h) => [h.request, h.response])).to.deep.equal([
+      ['a string body', [1, { x: null }]],
+    ]);
+    const lostRow = rl.status === 'fulfilled' ? rl.value : undefined;
+    expect(lostRow?.held).to.equal(false);
+    expect(lostRow?.row.claimedUntil?.getTime()).to.equal(lostUntil?.getTime());
+    expect(lostRow?.row).to.include({ plentyContactId: 4 });
+    expect(gone.status).to.equal('rejected');
+    expect(String(gone.status === 'rejected' && gone.reason)).to.match(/OrderSync row 2000000000 is gone/);
+  });
+
   it('refuses a column that is not a Plenty id', async () => {
     const row = await claimed('job-4');
     let err: unknown;

@@ -244,7 +244,12 @@ export function magentoFieldSelection(schema: z.ZodType): string {
       case 'object': {
         const keys = Object.entries(def.shape ?? {});
         if (keys.length === 0) return null;
-        return keys.map(([k, v]) => (select(v) ? `${k}[${select(v)}]` : k)).join(',');
+        return keys
+          .map(([k, v]) => {
+            const sub = select(v);
+            return sub ? `${k}[${sub}]` : k;
+          })
+          .join(',');
       }
       default:
         return null;

@@ -22,10 +22,15 @@ export const orderSyncColumns = Prisma.raw(
     .join(', '),
 );
 
-/** Sets `"sentSteps"` to include `step` once, only where `when` holds (a SET clause). */
-export function markSentSql(step: string, when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+/**
+ * Sets `"sentSteps"` to include `step` once, only where `when` holds (a SET clause). `step` is a
+ * value, or an expression (a NULL step marks nothing).
+ */
+export function markSentSql(step: string | Prisma.Sql, when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
   const sent = Prisma.sql`coalesce("sentSteps", ARRAY[]::text[])`;
-  return Prisma.sql`"sentSteps" = CASE WHEN ${when} AND NOT (${step} = ANY(${sent}))
+  // NULL = ANY('{}') is false, not NULL: an expression's NULL must be kept out explicitly
+  const given = typeof step === 'string' ? Prisma.empty : Prisma.sql` AND ${step} IS NOT NULL`;
+  return Prisma.sql`"sentSteps" = CASE WHEN ${when}${given} AND NOT (${step} = ANY(${sent}))
                                        THEN array_append(${sent}, ${step}) ELSE "sentSteps" END`;
 }
 

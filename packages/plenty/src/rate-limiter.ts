@@ -235,6 +235,15 @@ function routeSlug(route: string): string {
   return route.replace(/[^A-Za-z0-9/{}_-]+/g, '_');
 }
 
+/** The windows (key names after the system's base) a call of `kind` on `route` counts against. */
+function windowNames(kind: CallKind, route?: string) {
+  return {
+    short: `${kind}:short`,
+    long: `${kind}:long`,
+    route: route ? `route:${routeSlug(route)}` : undefined,
+  };
+}
+
 type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
 interface LimiterScripts {
   mpcPlentyThrottle: ScriptCommand;
@@ -312,10 +321,11 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
     const acquireArgs: number[] = [];
     if (acquire) {
       const lim = this.plan[acquire.kind];
-      keys.push(`${this.base}:${acquire.kind}:short`, `${this.base}:${acquire.kind}:long`);
+      const w = windowNames(acquire.kind, acquire.route);
+      keys.push(`${this.base}:${w.short}`, `${this.base}:${w.long}`);
       acquireArgs.push(lim.short, MINUTE_MS, lim.long, DAY_MS);
-      if (acquire.route) {
-        keys.push(`${this.base}:route:${routeSlug(acquire.route)}`);
+      if (w.route) {
+        keys.push(`${this.base}:${w.route}`);
         acquireArgs.push(-1, MINUTE_MS);
       }
     }
@@ -403,11 +413,12 @@ export class RedisPlentyRateLimiter implements PlentyRateLimiter {
     const h: PlentyRateHeaders = parsePlentyRateHeaders(headers);
     const at = Date.now();
     // a window without Decay is assumed to last its nominal length from now
+    const names = windowNames(kind, route);
     const windows: [string, WindowHeaders | undefined, number][] = [
-      [`${kind}:short`, h.short, MINUTE_MS],
-      [`${kind}:long`, h.long, DAY_MS],
+      [names.short, h.short, MINUTE_MS],
+      [names.long, h.long, DAY_MS],
     ];
-    if (route && h.route) windows.push([`route:${routeSlug(route)}`, h.route, MINUTE_MS]);
+    if (names.route && h.route) windows.push([names.route, h.route, MINUTE_MS]);
     if (route && status < 400) {
       if (h.route) this.unthrottledRoutes.delete(route);
       else this.unthrottledRoutes.add(route);

@@ -54,27 +54,29 @@ export type ExportOutcome =
 const ORDER_REFERENCE_PROPERTY = 10;
 const SETTLED_FOR_EXPORT = ['complete', 'updated'] as const;
 
-/** per database client (a process talking to two databases, e.g. the benchmarks, keeps them apart) */
-const contextCaches = new WeakMap<PrismaClient, Map<number, { at: number; ctx: Promise<ProfileContext> }>>();
-
-/** One step store per database client: the exports running at once share its batches. */
-const stepStores = new WeakMap<PrismaClient, StepStore>();
-function stepStoreOf(prisma: PrismaClient): StepStore {
-  let store = stepStores.get(prisma);
-  if (!store) {
-    store = new StepStore(prisma);
-    stepStores.set(prisma, store);
-  }
-  return store;
+/**
+ * One `T` per database client: a process talking to two databases (the benchmarks) keeps them
+ * apart, and the exports of one process share it.
+ */
+function perClient<T>(create: (prisma: PrismaClient) => T): (prisma: PrismaClient) => T {
+  const made = new WeakMap<PrismaClient, T>();
+  return (prisma) => {
+    let value = made.get(prisma);
+    if (value === undefined) {
+      value = create(prisma);
+      made.set(prisma, value);
+    }
+    return value;
+  };
 }
+
+const contextCacheOf = perClient(() => new Map<number, { at: number; ctx: Promise<ProfileContext> }>());
+/** the exports running at once share its batches */
+const stepStoreOf = perClient((prisma) => new StepStore(prisma));
 
 async function profileContext(deps: ExportDeps, profileId: number): Promise<ProfileContext> {
   const ttl = deps.contextTtlMs ?? 5000;
-  let contextCache = contextCaches.get(deps.prisma);
-  if (!contextCache) {
-    contextCache = new Map();
-    contextCaches.set(deps.prisma, contextCache);
-  }
+  const contextCache = contextCacheOf(deps.prisma);
   const hit = contextCache.get(profileId);
   if (hit && Date.now() - hit.at < ttl) return hit.ctx;
   const ctx = loadProfileContext(deps.prisma, deps.secrets, profileId);
@@ -567,14 +569,7 @@ export class StepRunner {
    * shows e.g. the Plenty order an interrupted attempt had created.
    */
   async writeHeldBack(): Promise<void> {
-    if (this.pending.history.length === 0) return;
-    const pending = this.pending;
-    this.pending = { ids: {}, history: [] };
-    const { row } = await this.store.record(this.opts.row().id, pending.ids, pending.history, {
-      holder: this.opts.holder,
-      leaseMs: this.opts.leaseMs,
-    });
-    this.opts.setRow(row);
+    if (this.pending.history.length) await this.write({});
   }
 
   /** The held-back ids, the final ids, `complete`, the released claim and the history rows. */

@@ -1,4 +1,6 @@
 import {
+  DB_NOW,
+  markSentSql,
   type OrderSync,
   orderSyncColumns,
   type PlentyIds,
@@ -6,9 +8,6 @@ import {
   type PrismaClient,
   plentyIdColumns,
 } from '@mpc/db';
-
-/** The id columns a step may record (a whitelist). */
-const ID_COLUMNS = new Set<keyof PlentyIds>(plentyIdColumns);
 
 export interface StepHistory {
   action: string;
@@ -26,12 +25,7 @@ export interface Lease {
   markSent?: string;
 }
 
-function checkIds(ids: PlentyIds): void {
-  for (const k of Object.keys(ids))
-    if (!ID_COLUMNS.has(k as keyof PlentyIds)) throw new Error(`not an id column: ${k}`);
-}
-
-/** A PlentyIds column's SQL type, for reading it out of a batch's JSON. */
+/** A PlentyIds column's SQL type, for reading it out of a batch's JSON (and the whitelist of them). */
 const ID_COLUMN_TYPES: Record<keyof PlentyIds, 'int' | 'float8' | 'text'> = {
   plentyOrderId: 'int',
   plentyStatusId: 'float8',
@@ -46,6 +40,11 @@ const ID_COLUMN_TYPES: Record<keyof PlentyIds, 'int' | 'float8' | 'text'> = {
   plentyPaymentOrderAssignmentId: 'int',
   plentyPaymentContactAssignmentId: 'int',
 };
+
+function checkIds(ids: PlentyIds): void {
+  for (const k of Object.keys(ids))
+    if (!Object.hasOwn(ID_COLUMN_TYPES, k)) throw new Error(`not an id column: ${k}`);
+}
 
 /** Most writes one batch statement carries (its JSON stays small). */
 const MAX_BATCH = 64;
@@ -71,9 +70,9 @@ const BATCH_SQL = (() => {
       ID_COLUMN_TYPES[c] === 'text' ? `v.b_ids->>'${c}'` : `(v.b_ids->>'${c}')::${ID_COLUMN_TYPES[c]}`;
     return `"${c}" = CASE WHEN v.b_ids ? '${c}' THEN ${value} ELSE o."${c}" END`;
   });
-  const now = `(now() AT TIME ZONE 'UTC')`;
+  const now = DB_NOW.sql;
   const held = `o."claimedBy" = v.b_holder`;
-  const sent = `coalesce(o."sentSteps", ARRAY[]::text[])`;
+  const mark = markSentSql(Prisma.raw('v.b_mark'), Prisma.raw(held)).sql;
   return `/* prepared */ WITH v AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb)
         AS v(b_id int, b_holder text, b_lease_s float8, b_mark text, b_ids jsonb, b_complete boolean, b_message text)
@@ -86,13 +85,10 @@ const BATCH_SQL = (() => {
                               WHEN ${held} THEN ${now} + make_interval(secs => v.b_lease_s)
                               ELSE o."claimedUntil" END,
         "processedAt" = CASE WHEN v.b_complete THEN ${now} ELSE o."processedAt" END,
-        "sentSteps" = CASE WHEN v.b_mark IS NOT NULL AND ${held} AND NOT (v.b_mark = ANY(${sent}))
-                           THEN array_append(${sent}, v.b_mark) ELSE o."sentSteps" END,
+        ${mark},
         "updatedAt" = ${now}
       FROM v WHERE o."id" = v.b_id
-      RETURNING ${Object.values(Prisma.OrderSyncScalarFieldEnum)
-        .map((c) => `o."${c}"`)
-        .join(', ')}, coalesce(${held}, false) AS "__held"
+      RETURNING ${orderSyncColumns.sql}, coalesce(${held}, false) AS "__held"
     ), h AS (
       INSERT INTO "OrderSyncHistory" ("orderSyncId", "profileId", "magentoOrderId", "plentyOrderId", "status", "direction", "action", "message", "request", "response")
       SELECT u."id", u."profileId", u."magentoOrderId", coalesce(hv.plenty_order_id, u."plentyOrderId"), hv.status::"OrderSyncStatus",
@@ -217,22 +213,20 @@ export class StepStore {
       b_complete: !w.lease,
       b_message: w.lease ? null : (w.history.at(-1)?.message ?? null),
     }));
-    const history = ordered.flatMap((w) =>
-      w.history.map((h, i) => ({
-        row_id: w.id,
-        n: 0,
-        // the last history row of a completion is `complete`, the others `processing`
-        status: !w.lease && i === w.history.length - 1 ? 'complete' : 'processing',
-        action: h.action,
-        message: h.message,
-        plenty_order_id: h.plentyOrderId ?? null,
-        request: h.request ?? null,
-        response: h.response ?? null,
-      })),
-    );
-    history.forEach((h, i) => {
-      h.n = i;
-    });
+    const history = ordered
+      .flatMap((w) =>
+        w.history.map((h, i) => ({
+          row_id: w.id,
+          // the last history row of a completion is `complete`, the others `processing`
+          status: !w.lease && i === w.history.length - 1 ? 'complete' : 'processing',
+          action: h.action,
+          message: h.message,
+          plenty_order_id: h.plentyOrderId ?? null,
+          request: h.request ?? null,
+          response: h.response ?? null,
+        })),
+      )
+      .map((h, n) => ({ ...h, n }));
     this.statementsSent++;
     const result = await this.prisma.$queryRawUnsafe<(OrderSync & { __held: boolean })[]>(
       BATCH_SQL,

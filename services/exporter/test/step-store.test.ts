@@ -224,6 +224,14 @@ describe('StepStore (the step machine bookkeeping, on Postgres)', () => {
     expect(lostRow?.row.claimedUntil?.getTime()).to.equal(lostUntil?.getTime());
     expect(lostRow?.row).to.include({ plentyContactId: 4 });
     expect(gone.status).to.equal('rejected');
+    // a record without a mark, while the claim holds, on a row nothing was marked on yet
+    const fresh = await claimed('job-c3');
+    const unmarked = await batchStore.record(fresh.id, { plentyOrderId: 6 }, [], {
+      holder: 'job-c3',
+      leaseMs: 60_000,
+    });
+    expect(unmarked.held).to.equal(true);
+    expect(unmarked.row.sentSteps, 'a write without a mark marks nothing').to.deep.equal([]);
     expect(String(gone.status === 'rejected' && gone.reason)).to.match(/OrderSync row 2000000000 is gone/);
   });
 
